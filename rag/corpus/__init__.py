@@ -1,0 +1,1 @@
+"""Readers that turn corpus files into passages."""
