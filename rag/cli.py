@@ -29,6 +29,18 @@ def emit_json(obj) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
 
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+):
+    """Selvhjelp RAG: answers about self-help in Norway, with citations to the sources."""
+    if version:
+        from . import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
 @app.command()
 def passages(
     jsonl: bool = typer.Option(False, "--jsonl", help="One JSON object per line."),
