@@ -389,8 +389,9 @@ class _MarkerStripper:
 
         def repl(m: re.Match) -> str:
             n = int(m.group(1))
-            if self.remaining and n == self.remaining[0]:
-                self.remaining.pop(0)
+            # In order; a marker the rules could not see (say, glued to a digit) is skipped over.
+            if n in self.remaining[:3]:
+                del self.remaining[: self.remaining.index(n) + 1]
                 self.last = n
                 return ""
             if n == self.last:
