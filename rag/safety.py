@@ -87,3 +87,5 @@ def is_medical_advice_request(question: str) -> bool:
 def medical_refusal(language: str, prompts_dir: Path | None = None) -> str:
     """What the assistant says instead of medical advice, in ``language``."""
     return load_localized(prompts_dir or PROJECT_ROOT / "prompts", "medical", language)
+
+

@@ -1,0 +1,583 @@
+"""Grounded answers: extractive by default (no LLM, no network), an LLM when configured.
+
+The extractive answerer quotes the retrieved passages' own sentences, verbatim, each
+followed by its ``[n]`` marker; it abstains when the evidence is weak and offers the
+nearest passages as related reading. ``LLMAnswerer`` asks an OpenAI-compatible model,
+checks its markers and support afterwards, and falls back to the extractive answer.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .chunking import sentence_spans
+from .citations import (
+    content_stems, parse_markers, passages_block, remove_out_of_range, renumber,
+    strip_markers, support_score, tokens,
+)
+from .config import PROJECT_ROOT
+from .language import detect_language
+from .prompts import load_prompt, phrase, render
+from .safety import crisis_notice, is_medical_advice_request, medical_refusal
+from .types import Answer, Citation, Passage, ScoredPassage
+
+Search = Callable[[str, int], list[ScoredPassage]]
+
+
+@dataclass(frozen=True)
+class AnswerConfig:
+    """Knobs for the extractive answerer; thresholds are meant to be calibrated on the dev set."""
+
+    max_passages: int = 8  # retrieved hits whose sentences are considered
+    max_quotes: int = 3  # quoted runs in an ordinary answer
+    max_quotes_per_side: int = 2  # per side of a comparison
+    min_words: int = 5  # shorter sentences are not quoted on their own
+    max_run_words: int = 90  # a quoted run (sentence plus context) stays below this
+    keep_ratio: float = 0.75  # further quotes need this share of the best sentence's score
+    # Sentence score = lexical * w_lex + retrieval * w_ret + dense * w_dense (weights renormalised
+    # when there is no dense signal). English questions lean on retrieval, since their
+    # words rarely match Norwegian text.
+    w_lex_nb: float = 0.6
+    w_ret_nb: float = 0.25
+    w_lex_en: float = 0.35
+    w_ret_en: float = 0.4
+    w_dense: float = 0.3
+    # Abstain below this evidence (lexical and dense only: the retrieval score is relative).
+    min_evidence_nb: float = 0.34
+    min_evidence_en: float = 0.25
+    # If hits carry an absolute dense cosine in signals["dense"], abstain below this.
+    min_top_dense: float | None = None
+    # A when/how many/who question needs a sentence that holds a year/number/name and
+    # shares at least this (weighted) share of the question's words.
+    min_typed_lex: float = 0.5
+    # Sentence cosines mapped linearly from [floor, ceiling] to [0, 1].
+    dense_floor: float = 0.80
+    dense_ceiling: float = 0.92
+    dense_top_m: int = 12  # sentences re-scored densely (vectors are cached)
+    side_k: int = 5  # hits per side of a comparison
+    related_count: int = 3
+
+
+# ------------------------------------------------------------------ question analysis
+
+_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)(?:\s*[–-]\s*\d{2,4})?\b")
+_NUMBER = re.compile(
+    r"\b(?!(?:1[89]|20)\d\d\b)\d+|\b(?:to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|førti|"
+    r"femti|hundre|tusen|million\w*|milliard\w*|dusin|halvparten|flertall\w*|mange|flere|"
+    r"two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand)\b",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(
+    r"\d[\d\s.,]*\s*(?:kr\b|kroner|mill\w*|milliard\w*|NOK|%|prosent)|\bkr\.?\s*\d", re.IGNORECASE
+)
+_ASK_YEAR = re.compile(
+    r"\b(?:når|hvilket år|hvilke år|hvilken dato|what year|which year|when|since when|siden når|"
+    r"kva år|årstall)\b",
+    re.IGNORECASE,
+)
+_ASK_NUMBER = re.compile(
+    r"\b(?:hvor mange|hvor mye|hvor stor|hvor lang|kor mange|kor mykje|how many|how much|"
+    r"how large|how big|how long|antall(?:et)?|number of|percent(?:age)?|prosent\w*)\b",
+    re.IGNORECASE,
+)
+_ASK_AMOUNT = re.compile(
+    r"\b(?:budsjett\w*|årsbudsjett\w*|budget\w*|koste\w*|cost\w*|lønn\w*|salary|salaries|"
+    r"hvor mye penger|how much money|omsetning|turnover|revenue)\b",
+    re.IGNORECASE,
+)
+_ASK_NAME = re.compile(r"\b(?:hvem|kven|who|whom|hvilken person|which person)\b", re.IGNORECASE)
+
+_ARTICLES = r"(?:en|ei|et|ein|eit|den|det|de|an|a|the)\s+"
+_SIDE = r"(?:" + _ARTICLES + r")?(.+?)"
+_COMPARE = [
+    re.compile(r"forskjell\w*\s+(?:på|mellom)\s+" + _SIDE + r"\s+og\s+" + _SIDE + r"\s*[?.!]*$", re.I),
+    re.compile(r"(?:likhet\w*|ulikhet\w*)(?:\s+og\s+\w+)?\s+mellom\s+" + _SIDE + r"\s+og\s+" + _SIDE + r"\s*[?.!]*$", re.I),
+    re.compile(r"sammenlign\w*\s+" + _SIDE + r"\s+(?:og|med)\s+" + _SIDE + r"\s*[?.!]*$", re.I),
+    re.compile(r"(?:hva\s+)?skiller\s+" + _SIDE + r"\s+(?:seg\s+)?(?:fra|og)\s+" + _SIDE + r"\s*[?.!]*$", re.I),
+    re.compile(r"differen\w*\s+between\s+" + _SIDE + r"\s+and\s+" + _SIDE + r"\s*[?.!]*$", re.I),
+    re.compile(r"(?:compare|comparing)\s+" + _SIDE + r"\s+(?:and|with|to)\s+" + _SIDE + r"\s*[?.!]*$", re.I),
+    re.compile(r"(?:how\s+)?(?:does|do|is|are)\s+" + _SIDE + r"\s+(?:differ|different)\s+from\s+" + _SIDE + r"\s*[?.!]*$", re.I),
+    re.compile(r"^(?:" + _ARTICLES + r")?(.+?)\s+(?:vs\.?|versus|kontra)\s+" + _SIDE + r"\s*[?.!]*$", re.I),
+]
+_CONTRAST = re.compile(
+    r"\b(?:mens|i motsetning til|derimot|tvert imot|til forskjell fra|forskjell\w*|ulik\w*|"
+    r"sterkere|svakere|mer enn|mindre enn|whereas|unlike|in contrast|differ\w*)\b",
+    re.IGNORECASE,
+)
+_ALIASES = {
+    "aa": "Anonyme Alkoholikere",
+    "sn": "Selvhjelp Norge",
+    "nsf": "Norsk selvhjelpsforum",
+}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    left: str
+    right: str
+
+
+def detect_comparison(question: str) -> Comparison | None:
+    """«forskjellen på X og Y», "difference between X and Y", "X vs Y", «sammenlign X og Y»."""
+    q = question.strip()
+    for pat in _COMPARE:
+        m = pat.search(q)
+        if m:
+            left, right = (s.strip(" ,;:«»\"'") for s in m.groups())
+            if left and right and left.lower() != right.lower():
+                return Comparison(left, right)
+    return None
+
+
+_QUESTION = re.compile(
+    r"\?|^\s*(?:hva|hvem|hvor|hvordan|hvorfor|når|hvilke\w*|kva|kven|korleis|kvifor|kan|er|finnes|"
+    r"fins|gir|har|sier|what|who|how|why|when|which|where|is|are|does|do|can|could)\b|"
+    r"\b(?:boka|boken|forskning\w*|kapittel\w*|the book|research|study|studies|chapter)\b",
+    re.IGNORECASE,
+)
+
+
+def _asks_something(question: str) -> bool:
+    return bool(_QUESTION.search(question))
+
+
+def _answer_type(question: str) -> str | None:
+    if _ASK_AMOUNT.search(question):
+        return "amount"
+    if _ASK_YEAR.search(question):
+        return "year"
+    if _ASK_NUMBER.search(question):
+        return "number"
+    if _ASK_NAME.search(question):
+        return "name"
+    return None
+
+
+def _names(sentence: str) -> set[str]:
+    """Proper-noun-like tokens: capitalised words after the first, and acronyms."""
+    words = tokens(sentence)
+    out = {w for w in words[1:] if w[:1].isupper() and len(w) > 1}
+    out |= {w for w in words if len(w) >= 2 and w.isupper()}
+    return out
+
+
+def _holds(kind: str | None, sentence: str, question: str) -> bool:
+    if kind is None:
+        return True
+    if kind == "year":
+        return bool(_YEAR.search(sentence))
+    if kind == "amount":
+        return bool(_AMOUNT.search(sentence))
+    if kind == "number":
+        return bool(_NUMBER.search(sentence))
+    q_names = {w.lower() for w in tokens(question)}
+    return any(n.lower() not in q_names for n in _names(sentence))
+
+
+# ------------------------------------------------------------------ sentences
+
+@dataclass(frozen=True)
+class _Sent:
+    start: int
+    end: int
+    words: int
+    stems: frozenset[str]
+
+
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[_Sent, ...]:
+    out = []
+    for sp in sentence_spans(text):
+        s = text[sp.start:sp.end]
+        out.append(_Sent(sp.start, sp.end, len(s.split()), frozenset(content_stems(s, "nb"))))
+    return tuple(out)
+
+
+_ANAPHORA = re.compile(
+    r"^(?:Dette|Disse|Det|Den|De|Her|Slik|Samtidig|Likevel|Derfor|Denne|Dermed|Også|"
+    r"This|These|It|They|Here|Thus|However)\b"
+)
+_NOT_PROSE = re.compile(r"^\(?(?:Gruppedeltaker|Informant|Intervju|Kilde|Tabell|Figur)\b|https?://|\.indd\b")
+
+
+@dataclass
+class _Cand:
+    hit: ScoredPassage
+    idx: int  # sentence index in the passage
+    sent: _Sent
+    lex: float = 0.0
+    ret: float = 0.0
+    dense: float | None = None
+    score: float = 0.0
+    side: int | None = None  # 0/1 for comparison sides
+
+    @property
+    def text(self) -> str:
+        return self.hit.passage.text[self.sent.start:self.sent.end]
+
+
+class _VectorCache:
+    """Sentence vectors by text hash, least recently used evicted first."""
+
+    def __init__(self, size: int = 20000):
+        self.size = size
+        self._d: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def get_many(self, texts: list[str], embed: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=16).hexdigest() for t in texts]
+        missing = [i for i, k in enumerate(keys) if k not in self._d]
+        if missing:
+            vecs = np.asarray(embed([texts[i] for i in missing]), dtype=np.float32)
+            for i, v in zip(missing, vecs):
+                self._d[keys[i]] = v
+        out = []
+        for k in keys:
+            self._d.move_to_end(k)
+            out.append(self._d[k])
+        while len(self._d) > self.size:
+            self._d.popitem(last=False)
+        return np.stack(out)
+
+
+def _weights(q_stems: list[str], cands: list[_Cand]) -> dict[str, float]:
+    """IDF-like weights from the candidate pool: a word every sentence has says little."""
+    n = max(len(cands), 1)
+    w = {}
+    for s in dict.fromkeys(q_stems):
+        df = sum(1 for c in cands if s in c.sent.stems)
+        w[s] = math.log(1 + n / (1 + df)) + 0.2
+    return w
+
+
+def _overlap(weights: dict[str, float], stems: frozenset[str]) -> float:
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    got = 0.0
+    for s, w in weights.items():
+        if s in stems:
+            got += w
+        elif len(s) >= 5 and any(len(h) > len(s) and (h.endswith(s) or h.startswith(s)) for h in stems):
+            got += 0.5 * w
+    return got / total
+
+
+# ------------------------------------------------------------------ extractive answerer
+
+
+class ExtractiveAnswerer:
+    """Answers from the retrieved passages' own sentences. No LLM, no network.
+
+    ``embed_query``/``embed_passages`` (optional) add dense sentence similarity; sentence
+    vectors are cached in memory, so pass a disk-cached passage embedder to keep it cheap.
+    """
+
+    backend = "extractive"
+
+    def __init__(
+        self,
+        prompts_dir: Path | str | None = None,
+        config: AnswerConfig | None = None,
+        *,
+        embed_query: Callable[[str], np.ndarray] | None = None,
+        embed_passages: Callable[[list[str]], np.ndarray] | None = None,
+    ):
+        self.prompts_dir = Path(prompts_dir or PROJECT_ROOT / "prompts")
+        self.config = config or AnswerConfig()
+        self.embed_query = embed_query
+        self.embed_passages = embed_passages
+        self._vectors = _VectorCache()
+
+    # -- public
+
+    def answer(
+        self,
+        question: str,
+        hits: list[ScoredPassage],
+        *,
+        language: str | None = None,
+        search: Search | None = None,
+        query_vector: np.ndarray | None = None,
+    ) -> Answer:
+        t0 = time.perf_counter()
+        language = language or detect_language(question)
+        ans = self._answer(question, hits, language, search, query_vector)
+        ans.timings_ms["answer"] = (time.perf_counter() - t0) * 1000
+        return ans
+
+    # -- steps
+
+    def _phrase(self, language: str, key: str, **kw: str) -> str:
+        return phrase(self.prompts_dir, language, key, **kw)
+
+    def _answer(self, question, hits, language, search, query_vector) -> Answer:
+        cfg = self.config
+        notice = crisis_notice(question, language, self.prompts_dir)
+        related = list(hits[: cfg.related_count])
+        if is_medical_advice_request(question):
+            refusal = medical_refusal(language, self.prompts_dir)
+            return Answer(
+                question, language, refusal + "\n\n" + self._phrase(language, "medical_related"),
+                [], abstained=True, notice=notice, backend=self.backend, related=related,
+            )
+        if not question.strip():
+            return Answer(question, language, self._phrase(language, "empty_question"), [], True,
+                          notice=notice, backend=self.backend)
+
+        if notice and not _asks_something(question):
+            # A personal statement of crisis, not a question about the sources: the notice
+            # is the answer; quoting the book at it would be tone-deaf.
+            return Answer(question, language, self._phrase(language, "crisis_answer"), [], True,
+                          notice=notice, backend=self.backend)
+
+        comparison = detect_comparison(question)
+        hits = list(hits[: cfg.max_passages])
+        side_hits: list[list[ScoredPassage]] = []
+        if comparison and search is not None:
+            for side in (comparison.left, comparison.right):
+                side_hits.append(list(search(self._side_query(side, question, comparison), cfg.side_k)))
+
+        cands = self._candidates(hits, side_hits)
+        if not cands:
+            return self._abstain(question, language, notice, hits)
+        q_stems = content_stems(question, language)
+        self._score(cands, q_stems, question, language, query_vector)
+
+        if comparison:
+            chosen = self._select_comparison(cands, comparison, language)
+        else:
+            chosen = self._select(cands, question, language)
+        if not chosen or self._too_weak(chosen, hits, language):
+            return self._abstain(question, language, notice, hits)
+        return self._compose(question, language, notice, chosen, comparison)
+
+    @staticmethod
+    def _side_query(side: str, question: str, comparison: Comparison) -> str:
+        # The side itself plus whatever else the question asks about ("... i praksis").
+        drop = set(content_stems(comparison.left + " " + comparison.right)) | {"forskjell", "sammenlign", "differ", "compar", "lik", "likhet", "skill"}
+        rest = [t for t in tokens(question) if content_stems(t) and content_stems(t)[0] not in drop]
+        alias = _ALIASES.get(side.split("-")[0].lower())
+        return " ".join([side] + ([alias] if alias else []) + rest)
+
+    def _candidates(self, hits, side_hits) -> list[_Cand]:
+        cfg = self.config
+        seen: dict[tuple[str, int], _Cand] = {}
+        seen_text: set[str] = set()
+        for group in [hits, *side_hits]:
+            if not group:
+                continue
+            top = max(h.score for h in group) or 1.0
+            for h in group:
+                p = h.passage
+                if p.kind in ("reference", "heading", "table"):
+                    continue
+                ret = max(h.score / top, 0.0) if top > 0 else 0.0
+                for i, s in enumerate(_sentences(p.text)):
+                    text = p.text[s.start:s.end]
+                    if s.words < cfg.min_words or _NOT_PROSE.search(text):
+                        continue
+                    key = (p.id, i)
+                    if key in seen:
+                        seen[key].ret = max(seen[key].ret, ret)
+                        continue
+                    norm = " ".join(text.lower().split())
+                    if norm in seen_text:  # the same sentence in overlapping chunks
+                        continue
+                    seen_text.add(norm)
+                    seen[key] = _Cand(h, i, s, ret=ret)
+        return list(seen.values())
+
+    def _score(self, cands, q_stems, question, language, query_vector) -> None:
+        cfg = self.config
+        weights = self._q_weights = _weights(q_stems, cands)
+        for c in cands:
+            c.lex = _overlap(weights, c.sent.stems)
+        w_lex, w_ret = (cfg.w_lex_en, cfg.w_ret_en) if language == "en" else (cfg.w_lex_nb, cfg.w_ret_nb)
+        for c in cands:
+            c.score = (w_lex * c.lex + w_ret * c.ret) / (w_lex + w_ret)
+        if self.embed_passages is None or (query_vector is None and self.embed_query is None):
+            return
+        # Dense similarity for the most promising sentences only; vectors are cached.
+        top = sorted(cands, key=lambda c: c.score, reverse=True)[: cfg.dense_top_m]
+        qv = query_vector if query_vector is not None else self.embed_query(question)
+        vecs = self._vectors.get_many([c.text for c in top], self.embed_passages)
+        cos = vecs @ np.asarray(qv, dtype=np.float32).reshape(-1)
+        span = max(cfg.dense_ceiling - cfg.dense_floor, 1e-6)
+        for c, x in zip(top, cos):
+            c.dense = min(max((float(x) - cfg.dense_floor) / span, 0.0), 1.0)
+            c.score = (w_lex * c.lex + w_ret * c.ret + cfg.w_dense * c.dense) / (w_lex + w_ret + cfg.w_dense)
+
+    def _evidence(self, c: _Cand, language: str) -> float:
+        return max(c.lex, c.dense or 0.0) if language == "en" else max(c.lex, 0.8 * (c.dense or 0.0))
+
+    def _too_weak(self, chosen: list[list[_Cand]], hits, language) -> bool:
+        cfg = self.config
+        best = max(self._evidence(c, language) for run in chosen for c in run)
+        floor = cfg.min_evidence_en if language == "en" else cfg.min_evidence_nb
+        if best < floor:
+            return True
+        if cfg.min_top_dense is not None:
+            dense = [h.signals.get("dense") for h in hits if h.signals.get("dense") is not None]
+            if dense and max(dense) < cfg.min_top_dense:
+                return True
+        return False
+
+    def _run(self, c: _Cand, cands_by_key: dict, good: float) -> list[_Cand]:
+        """The sentence plus a neighbour: the one before if it opens with a back-reference
+        («Dette …»), the one after if it also scores well; kept contiguous so the quote is a
+        verbatim substring of the passage."""
+        cfg = self.config
+        run = [c]
+        sents = _sentences(c.hit.passage.text)
+        words = c.sent.words
+        if _ANAPHORA.match(c.text) and c.idx > 0 and words + sents[c.idx - 1].words <= cfg.max_run_words:
+            prev = sents[c.idx - 1]
+            run.insert(0, _Cand(c.hit, c.idx - 1, prev, score=0.0))
+            words += prev.words
+        nxt_i = c.idx + 1
+        if nxt_i < len(sents):
+            nxt = cands_by_key.get((c.hit.passage.id, nxt_i))
+            # A sentence ending in ":" introduces the next one; keep them together.
+            if c.text.rstrip().endswith(":") and words + sents[nxt_i].words <= 2 * cfg.max_run_words:
+                run.append(nxt or _Cand(c.hit, nxt_i, sents[nxt_i]))
+            elif nxt is not None and nxt.score >= good and words + nxt.sent.words <= cfg.max_run_words:
+                run.append(nxt)
+        return run
+
+    def _select(self, cands, question, language) -> list[list[_Cand]]:
+        cfg = self.config
+        kind = _answer_type(question)
+        ranked = sorted(cands, key=lambda c: c.score, reverse=True)
+        if kind is not None:
+            typed = [c for c in ranked if _holds(kind, c.text, question)]
+            if not typed:
+                return []
+            # The typed sentence must itself be on topic, not just hold a number.
+            first = typed[0]
+            if max(first.lex, first.dense or 0.0) < cfg.min_typed_lex:
+                return []
+            ranked = [first] + [c for c in ranked if c is not first]
+        best = ranked[0].score
+        good = cfg.keep_ratio * best
+        by_key = {(c.hit.passage.id, c.idx): c for c in cands}
+        runs: list[list[_Cand]] = []
+        used: set[str] = set()
+        for c in ranked:
+            if len(runs) >= cfg.max_quotes or c.score < good and runs:
+                break
+            if c.hit.passage.id in used:
+                continue
+            runs.append(self._run(c, by_key, good))
+            used.add(c.hit.passage.id)
+        return runs
+
+    def _select_comparison(self, cands, comp: Comparison, language) -> list[list[_Cand]]:
+        """Up to ``max_quotes_per_side`` quotes about each side; both sides or nothing."""
+        cfg = self.config
+        sides = []
+        for side, other in ((comp.left, comp.right), (comp.right, comp.left)):
+            own = set(content_stems(side, language)) - set(content_stems(other, language))
+            first = tokens(side)[0].lower() if tokens(side) else ""
+            sides.append((own, _ALIASES.get(first, "").lower()))
+
+        def position(c: _Cand, i: int) -> int | None:
+            """Word index of the first mention of side ``i`` in the sentence, or None."""
+            own, alias = sides[i]
+            text = c.text
+            if alias and alias in text.lower():
+                return len(text[: text.lower().index(alias)].split())
+            for k, t in enumerate(tokens(text)):
+                if own & set(content_stems(t)):
+                    return k
+            return None
+
+        w_lex, w_ret = (cfg.w_lex_en, cfg.w_ret_en) if language == "en" else (cfg.w_lex_nb, cfg.w_ret_nb)
+        side_weights = [
+            {s: w for s, w in self._q_weights.items() if s not in sides[1 - i][0]} for i in (0, 1)
+        ]
+
+        def side_score(c: _Cand, i: int, pos: int) -> float:
+            # Lexical overlap with the question minus the other side's words, so a sentence
+            # about one side is not outscored by every sentence that names both.
+            stems = c.sent.stems | sides[i][0]  # it mentions side i (maybe by its alias)
+            lex = _overlap(side_weights[i], stems)
+            score = (w_lex * lex + w_ret * c.ret) / (w_lex + w_ret)
+            if c.dense is not None:
+                score = 0.75 * score + 0.25 * c.dense
+            both = position(c, 1 - i) is not None
+            bonus = 0.1 if pos <= 4 else 0.0  # the side is what the sentence is about
+            if both:
+                bonus += 0.1 if _CONTRAST.search(c.text) else -0.1
+            return score + bonus
+
+        by_key = {(c.hit.passage.id, c.idx): c for c in cands}
+        runs: list[list[_Cand]] = []
+        used: set[tuple[str, int]] = set()
+        for i in (0, 1):
+            pool = []
+            for c in cands:
+                pos = position(c, i)
+                if pos is not None:
+                    pool.append((side_score(c, i, pos), c))
+            pool.sort(key=lambda x: x[0], reverse=True)
+            picked = 0
+            for sc, c in pool:
+                if picked >= cfg.max_quotes_per_side or (picked and sc < cfg.keep_ratio * pool[0][0]):
+                    break
+                run = self._run(c, by_key, float("inf"))
+                if any((r.hit.passage.id, r.idx) in used for r in run):
+                    continue
+                for r in run:
+                    r.side = i
+                    used.add((r.hit.passage.id, r.idx))
+                runs.append(run)
+                picked += 1
+            if picked == 0:
+                return []  # a comparison needs both sides
+        return runs
+
+    # -- output
+
+    def _abstain(self, question, language, notice, hits) -> Answer:
+        text = self._phrase(language, "abstain")
+        related = list(hits[: self.config.related_count])
+        if related:
+            text += "\n\n" + self._phrase(language, "related")
+        return Answer(question, language, text, [], abstained=True, notice=notice,
+                      backend=self.backend, related=related)
+
+    def _compose(self, question, language, notice, runs, comparison) -> Answer:
+        citations: list[Citation] = []
+        lines: list[str] = []
+        last_side = None
+        for run in runs:
+            p = run[0].hit.passage
+            quote = p.text[run[0].sent.start:run[-1].sent.end]
+            # One number per quoted run (two runs from one passage get two numbers), so every
+            # citation's quote is one verbatim substring of its passage.
+            n = len(citations) + 1
+            citations.append(Citation(n, p, quote))
+            if comparison and run[0].side is not None and run[0].side != last_side:
+                last_side = run[0].side
+                side = comparison.left if last_side == 0 else comparison.right
+                lines.append(("\n" if lines else "") + self._phrase(language, "side", side=side))
+            shown = " ".join(quote.split())
+            lines.append(f"«{shown}» [{n}]" if language == "en" else f"{shown} [{n}]")
+        if language == "en":
+            all_en = all(c.passage.language == "en" for c in citations)
+            intro = self._phrase("en", "intro_english" if all_en else ("intro_compare" if comparison else "intro"))
+        else:
+            intro = self._phrase("nb", "intro_compare" if comparison else "intro")
+        text = intro + "\n\n" + "\n".join(lines)
+        return Answer(question, language, text, citations, abstained=False, notice=notice,
+                      backend=self.backend)
