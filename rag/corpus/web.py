@@ -107,6 +107,10 @@ class WebFetcher:
                  max_redirects: int = MAX_REDIRECTS, client: httpx.Client | None = None):
         if not user_agent.strip():
             raise ConfigError("A web fetch needs a User-Agent that names this tool.")
+        try:
+            import trafilatura  # noqa: F401  (fail before any request, not once per page)
+        except ImportError:
+            raise ConfigError("Web ingest needs trafilatura: pip install 'trafilatura>=2'") from None
         self.user_agent = user_agent
         self.delay_s = max(0.0, delay_s)
         self.timeout_s = timeout_s
