@@ -1,0 +1,224 @@
+"""Hybrid retrieval: dense (Chroma) plus BM25 with Norwegian stemming, fused by score.
+
+Why not plain reciprocal-rank fusion: BM25 over Norwegian text is weak for paraphrased and for
+English questions, and RRF gives its top ranks the same weight as dense ones, so it pulls good
+dense hits down. Here dense similarity leads and BM25 adds a bounded boost, scaled by how much
+of the question BM25 could actually match (an English question shares few stems with the
+corpus: names like AA, LINK or Selvhjelp Norge, so its BM25 boost is small). See bench/ for the
+measurements behind the weights.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Sequence
+
+import numpy as np
+
+from .types import Passage, ScoredPassage
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from .store.chroma import PassageStore
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+FILTER_KEYS = ("source", "chapter", "kind", "language")
+
+
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_NORWEGIAN
+
+    extra = {"hva", "hvem", "hvor", "hvordan", "hvilke", "hvilken", "hvilket", "når", "hvorfor",
+             "boka", "boken", "book", "kapittel", "chapter", "according", "ifølge", "says", "sier"}
+    return frozenset(STOPWORDS_NORWEGIAN) | frozenset(STOPWORDS_EN) | extra
+
+
+class Tokenizer:
+    """Lower-case words, Norwegian and English stop words removed, Norwegian Snowball stems."""
+
+    def __init__(self) -> None:
+        import Stemmer
+
+        self._stemmer = Stemmer.Stemmer("norwegian")
+        self._stop = _stopwords()
+        self._lock = threading.Lock()  # PyStemmer objects are not thread-safe
+
+    def __call__(self, text: str) -> list[str]:
+        words = [w for w in _WORD.findall(text.lower()) if w not in self._stop]
+        with self._lock:
+            return self._stemmer.stemWords(words)
+
+
+class Bm25Index:
+    """BM25 over a fixed list of passages; scores every passage for a query (the corpus is small)."""
+
+    def __init__(self, passages: Sequence[Passage], tokenizer: Tokenizer | None = None):
+        import bm25s
+
+        self.passages = list(passages)
+        self.tokenizer = tokenizer or Tokenizer()
+        docs = [self.tokenizer(_index_text(p)) for p in self.passages]
+        self.vocabulary = {t for d in docs for t in d}
+        self._bm25 = bm25s.BM25()
+        self._bm25.index(docs, show_progress=False)
+        self._lock = threading.Lock()
+
+    def scores(self, query: str) -> tuple[np.ndarray, float]:
+        """BM25 score of every passage, and the share of query terms the corpus knows."""
+        terms = self.tokenizer(query)
+        known = [t for t in terms if t in self.vocabulary]
+        coverage = len(known) / len(terms) if terms else 0.0
+        if not known:
+            return np.zeros(len(self.passages), dtype=np.float32), 0.0
+        with self._lock:
+            return np.asarray(self._bm25.get_scores(known), dtype=np.float32), coverage
+
+
+def _index_text(p: Passage) -> str:
+    # The section heading is part of what a passage is about.
+    return f"{p.section}\n{p.text}" if p.section else p.text
+
+
+@dataclass
+class FusionConfig:
+    """How dense and lexical evidence are combined (weights measured in bench/retrieval.py)."""
+
+    method: str = "boost"  # "boost" (dense + bounded BM25 boost), "rrf", "dense", "bm25"
+    bm25_weight: float = 0.06
+    rrf_k: int = 60
+    candidates: int = 60
+
+
+def fuse(dense: dict[str, float], lexical: dict[str, float], coverage: float,
+         config: FusionConfig) -> list[tuple[str, float, dict[str, float]]]:
+    """Combine per-passage dense cosine and BM25 scores into one ranking, best first."""
+    ids = set(dense) | set(lexical)
+    out: list[tuple[str, float, dict[str, float]]] = []
+    if config.method == "rrf":
+        d_rank = {pid: r for r, pid in enumerate(sorted(dense, key=dense.get, reverse=True), 1)}
+        l_rank = {pid: r for r, pid in enumerate(sorted(lexical, key=lexical.get, reverse=True), 1)}
+        for pid in ids:
+            s = sum(1.0 / (config.rrf_k + rk[pid]) for rk in (d_rank, l_rank) if pid in rk)
+            out.append((pid, s, {}))
+    else:
+        top_lex = max(lexical.values(), default=0.0) or 1.0
+        floor = min(dense.values(), default=0.0)
+        for pid in ids:
+            d = dense.get(pid, floor)
+            lex = lexical.get(pid, 0.0) / top_lex
+            if config.method == "dense":
+                s = d
+            elif config.method == "bm25":
+                s = lex
+            else:
+                s = d + config.bm25_weight * coverage * lex
+            out.append((pid, s, {"dense": round(d, 4), "bm25": round(lexical.get(pid, 0.0), 3)}))
+    out.sort(key=lambda x: x[1], reverse=True)
+    return out
+
+
+def _matches(p: Passage, filters: dict[str, Any]) -> bool:
+    for key, want in filters.items():
+        have = getattr(p, key)
+        if isinstance(want, (list, tuple, set)):
+            if have not in want:
+                return False
+        elif have != want:
+            return False
+    return True
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[ScoredPassage]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+class HybridRetriever:
+    """Search the store by meaning and by words, with optional filters."""
+
+    def __init__(self, store: "PassageStore", embeddings: "Embeddings",
+                 config: FusionConfig | None = None, passages: Sequence[Passage] | None = None):
+        self.store = store
+        self.embeddings = embeddings
+        self.config = config or FusionConfig()
+        self._bm25: Bm25Index | None = None
+        self._bm25_key: Any = None
+        self._by_id: dict[str, Passage] = {}
+        self._lock = threading.Lock()
+        if passages is not None:
+            self._build_lexical(list(passages), key=("given", len(passages)))
+
+    def _build_lexical(self, passages: list[Passage], key: Any) -> None:
+        self._bm25 = Bm25Index(passages)
+        self._by_id = {p.id: p for p in passages}
+        self._bm25_key = key
+
+    def lexical_index(self) -> Bm25Index:
+        """The BM25 index over what the store holds, rebuilt when the store changes."""
+        with self._lock:
+            count = self.store.count()
+            if self._bm25 is None or (self._bm25_key[0] == "store" and self._bm25_key[1] != count):
+                self._build_lexical(self.store.all_passages(), key=("store", count))
+            return self._bm25
+
+    def passage(self, pid: str) -> Passage | None:
+        self.lexical_index()
+        return self._by_id.get(pid)
+
+    def search(self, query: str, k: int = 10, filters: dict[str, Any] | None = None) -> SearchResult:
+        filters = {key: v for key, v in (filters or {}).items() if v not in (None, "", [])}
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        vector = self.embeddings.embed_query(query)
+        t1 = time.perf_counter()
+        timings["embed"] = (t1 - t0) * 1000
+        n = max(self.config.candidates, k)
+        dense_hits = self.store.query(vector, n, where=filters or None)
+        t2 = time.perf_counter()
+        timings["dense"] = (t2 - t1) * 1000
+        index = self.lexical_index()
+        lex_scores, coverage = index.scores(query)
+        if filters:
+            mask = np.array([_matches(p, filters) for p in index.passages], dtype=bool)
+            lex_scores = np.where(mask, lex_scores, 0.0)
+        top = np.argsort(-lex_scores)[:n]
+        lexical = {index.passages[i].id: float(lex_scores[i]) for i in top if lex_scores[i] > 0}
+        t3 = time.perf_counter()
+        timings["bm25"] = (t3 - t2) * 1000
+        dense = {p.id: score for p, score in dense_hits}
+        by_id = {p.id: p for p, _ in dense_hits}
+        ranked = fuse(dense, lexical, coverage, self.config)[:k]
+        hits = []
+        for rank, (pid, score, signals) in enumerate(ranked, 1):
+            p = by_id.get(pid) or self._by_id.get(pid)
+            if p is not None:
+                hits.append(ScoredPassage(passage=p, score=float(score), rank=rank, signals=signals))
+        timings["fuse"] = (time.perf_counter() - t3) * 1000
+        timings["total"] = (time.perf_counter() - t0) * 1000
+        return SearchResult(query=query, hits=hits, timings_ms=timings)
+
+
+def as_langchain_retriever(retriever: HybridRetriever, k: int = 5, filters: dict[str, Any] | None = None):
+    """A langchain-core ``BaseRetriever`` over the hybrid search, for people building their own chains."""
+    from langchain_core.documents import Document
+    from langchain_core.retrievers import BaseRetriever
+
+    class SelvhjelpRetriever(BaseRetriever):
+        k: int = 5
+        filters: dict[str, Any] | None = None
+
+        def _get_relevant_documents(self, query: str, *, run_manager=None) -> list[Document]:
+            result = retriever.search(query, k=self.k, filters=self.filters)
+            return [
+                Document(page_content=h.passage.text, id=h.passage.id,
+                         metadata={**{k2: v for k2, v in h.passage.to_dict().items() if k2 != "text"},
+                                   "score": h.score, "rank": h.rank})
+                for h in result.hits
+            ]
+
+    return SelvhjelpRetriever(k=k, filters=filters)
