@@ -56,13 +56,19 @@ class AnswerConfig:
     w_ret_en: float = 0.4
     w_dense: float = 0.3
     # Abstain below this evidence (lexical and dense only: the retrieval score is relative).
-    min_evidence_nb: float = 0.34
-    min_evidence_en: float = 0.25
+    min_evidence_nb: float = 0.3
+    min_evidence_en: float = 0.1  # English words rarely match Norwegian text ...
+    min_evidence_en_dense: float = 0.22  # ... so with sentence vectors the dense score decides
     # If hits carry an absolute dense cosine in signals["dense"], abstain below this.
     min_top_dense: float | None = None
     # A when/how many/who question needs a sentence that holds a year/number/name and
     # shares at least this (weighted) share of the question's words.
-    min_typed_lex: float = 0.5
+    min_typed_lex_nb: float = 0.3
+    # The quoted evidence must share at least this many distinct words with the question,
+    # or half its weight (one common shared word such as "Norwegian" is chance, not an answer).
+    min_shared_words: int = 2
+    min_single_word_lex: float = 0.34
+    min_typed_lex_en: float = 0.12
     # Sentence cosines mapped linearly from [floor, ceiling] to [0, 1].
     dense_floor: float = 0.80
     dense_ceiling: float = 0.92
@@ -103,6 +109,8 @@ _ASK_AMOUNT = re.compile(
     r"hvor mye penger|how much money|omsetning|turnover|revenue)\b",
     re.IGNORECASE,
 )
+_ASK_PHONE = re.compile(r"\b(?:telefon\w*|tlf|phone|telephone|ringe|call)\b", re.I)
+_PHONE = re.compile(r"(?<!\d)(?:\+47\s*)?(?:\d{2}\s?\d{2}\s?\d{2}\s?\d{2}|\d{3}\s?\d{2}\s?\d{3}|1\d{2}(?:\s\d{3})?)(?!\d)")
 _PRESENT = re.compile(
     r"\b(?:i dag|idag|nå for tiden|nåværende|dagens|today|today's|current|currently|nowadays)\b", re.I
 )
@@ -187,11 +195,29 @@ def _answer_type(question: str) -> str | None:
     head = question[m.start():] if m else question
     if _ASK_PERSON.search(question):
         return "person"
+    if _ASK_PHONE.search(question):
+        return "phone"
     for kind, pat in (("number", _ASK_NUMBER), ("year", _ASK_YEAR), ("name", _ASK_NAME_PHRASE), ("name", _ASK_NAME)):
         hit = pat.search(head)
         if hit and hit.start() == 0:
             return kind
     return None
+
+
+_COUNTED = re.compile(r"\b(?:hvor|kor|how)\s+(?:mange|many)\s+([^\W\d_]+(?:[- ][^\W\d_]+)?)", re.I)
+
+
+def _counted_stem(question: str, language: str) -> str | None:
+    """The stem of what a how-many question counts ("medlemmer" → "medlem")."""
+    m = _COUNTED.search(question)
+    if not m:
+        return None
+    stems = content_stems(m.group(1), language)
+    return stems[0] if stems else None
+
+
+def _has_stem(stems: frozenset[str], stem: str) -> bool:
+    return stem in stems or (len(stem) >= 4 and any(s.startswith(stem) or s.endswith(stem) for s in stems))
 
 
 def _names(sentence: str) -> set[str]:
@@ -211,10 +237,12 @@ def _holds(kind: str | None, sentence: str, question: str) -> bool:
         return bool(_AMOUNT.search(sentence))
     if kind == "number":
         return bool(_NUMBER.search(sentence))
-    q_names = {w.lower() for w in tokens(question)}
+    if kind == "phone":
+        return bool(_PHONE.search(sentence))
+    q_names = {w.lower().rstrip("s") for w in tokens(question)}
     if kind == "person":
-        return any(not all(w.lower() in q_names for w in m.split()) for m in _PERSON_NAME.findall(sentence))
-    return any(n.lower() not in q_names for n in _names(sentence))
+        return any(not all(w.lower().rstrip("s") in q_names for w in m.split()) for m in _PERSON_NAME.findall(sentence))
+    return any(n.lower().rstrip("s") not in q_names for n in _names(sentence))
 
 
 # ------------------------------------------------------------------ sentences
@@ -228,11 +256,11 @@ class _Sent:
 
 
 @lru_cache(maxsize=4096)
-def _sentences(text: str) -> tuple[_Sent, ...]:
+def _sentences(text: str, language: str = "nb") -> tuple[_Sent, ...]:
     out = []
     for sp in sentence_spans(text):
         s = text[sp.start:sp.end]
-        out.append(_Sent(sp.start, sp.end, len(s.split()), frozenset(content_stems(s, "nb"))))
+        out.append(_Sent(sp.start, sp.end, len(s.split()), frozenset(content_stems(s, language))))
     return tuple(out)
 
 
@@ -409,13 +437,12 @@ class ExtractiveAnswerer:
         for group in [hits, *side_hits]:
             if not group:
                 continue
-            top = max(h.score for h in group) or 1.0
-            for h in group:
+            for pos, h in enumerate(group):
                 p = h.passage
                 if p.kind in ("reference", "heading", "table"):
                     continue
-                ret = max(h.score / top, 0.0) if top > 0 else 0.0
-                for i, s in enumerate(_sentences(p.text)):
+                ret = 1.0 / (1.0 + 0.3 * pos)  # by position: scores differ in scale between retrievers
+                for i, s in enumerate(_sentences(p.text, p.language)):
                     text = p.text[s.start:s.end]
                     if s.words < cfg.min_words or _NOT_PROSE.search(text):
                         continue
@@ -450,14 +477,24 @@ class ExtractiveAnswerer:
             c.dense = min(max((float(x) - cfg.dense_floor) / span, 0.0), 1.0)
             c.score = (w_lex * c.lex + w_ret * c.ret + cfg.w_dense * c.dense) / (w_lex + w_ret + cfg.w_dense)
 
+    def _shared(self, c: _Cand) -> int:
+        return sum(1 for s in self._q_weights if _has_stem(c.sent.stems, s))
+
     def _evidence(self, c: _Cand, language: str) -> float:
         return max(c.lex, c.dense or 0.0) if language == "en" else max(c.lex, 0.8 * (c.dense or 0.0))
 
     def _too_weak(self, chosen: list[list[_Cand]], hits, language) -> bool:
         cfg = self.config
         best = max(self._evidence(c, language) for run in chosen for c in run)
-        floor = cfg.min_evidence_en if language == "en" else cfg.min_evidence_nb
+        if language == "en":
+            dense = any(c.dense is not None for run in chosen for c in run)
+            floor = cfg.min_evidence_en_dense if dense else cfg.min_evidence_en
+        else:
+            floor = cfg.min_evidence_nb
         if best < floor:
+            return True
+        need = min(cfg.min_shared_words, len(self._q_weights))
+        if max(self._shared(c) for run in chosen for c in run) < need and max(c.lex for run in chosen for c in run) < cfg.min_single_word_lex:
             return True
         if cfg.min_top_dense is not None:
             dense = [h.signals.get("dense") for h in hits if h.signals.get("dense") is not None]
@@ -471,7 +508,7 @@ class ExtractiveAnswerer:
         verbatim substring of the passage."""
         cfg = self.config
         run = [c]
-        sents = _sentences(c.hit.passage.text)
+        sents = _sentences(c.hit.passage.text, c.hit.passage.language)
         words = c.sent.words
         if _ANAPHORA.match(c.text) and c.idx > 0 and words + sents[c.idx - 1].words <= cfg.max_run_words:
             prev = sents[c.idx - 1]
@@ -504,12 +541,16 @@ class ExtractiveAnswerer:
                 return []
         if kind is not None:
             typed = [c for c in ranked if _holds(kind, c.text, question)]
+            counted = _counted_stem(question, language) if kind == "number" else None
+            if counted:
+                # "How many members …?": a number about something else is no answer.
+                typed = [c for c in typed if _has_stem(c.sent.stems, counted) or c.lex >= 0.5]
+            # The typed sentence must itself be on topic, not just hold a number.
+            floor = cfg.min_typed_lex_en if language == "en" else cfg.min_typed_lex_nb
+            typed = [c for c in typed if max(c.lex, c.dense or 0.0) >= floor]
             if not typed:
                 return []
-            # The typed sentence must itself be on topic, not just hold a number.
-            first = typed[0]
-            if max(first.lex, first.dense or 0.0) < cfg.min_typed_lex:
-                return []
+            first = max(typed, key=lambda c: c.lex + c.score)
             ranked = [first] + [c for c in ranked if c is not first]
         best = ranked[0].score
         good = cfg.keep_ratio * best

@@ -47,7 +47,8 @@ STOPWORDS_EN = frozenset(
     your he him his she her it its they them their what which who whom this that these those
     am is are was were be been being have has had having do does did doing would could
     shall may might must also book sources source say says said tell describe mean means
-    meant explain define definition characterise characterize according actually
+    meant explain define definition characterise characterize according actually many much
+    as kind kinds type types sort sorts presented mentioned listed described give gave
     """.split()
 )
 
@@ -65,7 +66,7 @@ _GLOSSARY = {
     "experi": "erfaring", "profession": "profesjonell", "movement": "bevegelse",
     "research": "forskning", "chapter": "kapittel", "coordin": "koordinering",
     "norway": "norge", "norwegian": "norsk", "alcohol": "alkoholiker", "sponsor": "sponsor",
-    "hierarchi": "hierarki", "equal": "likhet", "close": "lukket", "open": "åpen",
+    "hierarchi": "hierarki", "equal": "likhet", "close": "lukket",
     "boundari": "grense", "work": "arbeid", "entrepreneurship": "entreprenørskap",
     "social": "sosial", "capit": "kapital", "welfar": "velferd", "mirror": "speiling",
     "reciproc": "gjensidighet", "therapi": "terapi", "therapeut": "terapeutisk",
@@ -76,7 +77,11 @@ _GLOSSARY = {
     "leaderless": "lederløs", "advic": "råd", "feedback": "tilbakemelding", "famili": "familie",
     "friend": "venn", "network": "nettverk", "ident": "identitet", "trust": "tillit",
     "peer": "likemann", "start": "startet", "project": "prosjekt", "govern": "myndighet",
-    "ministri": "departement", "directorate": "direktorat",
+    "ministri": "departement", "directorate": "direktorat", "germani": "tyskland",
+    "sweden": "sverig", "swedish": "svensk", "denmark": "danmark", "danish": "dansk",
+    "integr": "integrert", "interview": "intervju", "foreword": "forord", "preface": "forord",
+    "date": "dato", "open": "åpnet", "foundat": "stiftelse", "newspap": "avis",
+    "headlin": "overskrift", "mandat": "mandat", "period": "periode", "grant": "tilskudd",
 }
 
 _local = threading.local()
