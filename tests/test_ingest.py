@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from index_helpers import line_passages, paragraph_passages
+from index_helpers import line_passages
 from rag.config import load_settings
 from rag.embeddings import make_embeddings
 from rag.errors import CorpusError, IndexMismatchError
@@ -30,7 +30,8 @@ def settings(tmp_path, monkeypatch):
 
 @pytest.fixture
 def corpus():
-    return paragraph_passages(limit=30, start_line=60)
+    # Short real passages keep these tests quick; the kill -9 test uses more.
+    return line_passages(24, width=2, start_line=74)
 
 
 def test_second_run_is_all_unchanged_and_embeds_nothing(settings, corpus):

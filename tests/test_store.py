@@ -176,10 +176,16 @@ def test_health(settings):
         assert h["backend"] == "chroma-embedded" and str(settings.data_dir) in h["location"]
 
 
-def test_real_corpus_paragraphs_survive_the_store(settings, e5):
-    items = paragraph_passages(limit=40)
+@pytest.fixture(scope="module")
+def paragraphs_with_vectors(e5):
+    items = paragraph_passages(limit=20)
+    return items, vectors(e5, items)
+
+
+def test_real_corpus_paragraphs_survive_the_store(settings, paragraphs_with_vectors):
+    items, vecs = paragraphs_with_vectors
     store = open_store(settings)
-    store.upsert(items, vectors(e5, items))
+    store.upsert(items, vecs)
     assert store.get([p.id for p in items]) == items
 
 
