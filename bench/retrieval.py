@@ -52,7 +52,7 @@ def main() -> None:
     questions = [q for q in load_gold(Path(args.gold)) if q.answerable]
     passages = assistant.store.all_passages()
     retriever = assistant.retriever
-    retriever.search("oppvarming", k=1)  # load model and BM25 once
+    retriever.search("oppvarming", k=1)  # load model, vectors and BM25 once
 
     configs = []
     for method in args.methods.split(","):

@@ -50,8 +50,10 @@ class Assistant:
         with self._lock:
             if self._retriever is None:
                 from .retrieval import HybridRetriever
+                from .translate import default_glossary
 
-                self._retriever = HybridRetriever(self.store, self.embeddings)
+                self._retriever = HybridRetriever(self.store, self.embeddings,
+                                                  glossary=default_glossary(self.settings))
             return self._retriever
 
     # -- corpus and index ----------------------------------------------------------------
@@ -82,12 +84,13 @@ class Assistant:
             self._checked_model = True
 
     # -- questions -------------------------------------------------------------------------
-    def search(self, query: str, k: int = 10, filters: dict[str, Any] | None = None) -> "SearchResult":
+    def search(self, query: str, k: int = 10, filters: dict[str, Any] | None = None,
+               language: str | None = None) -> "SearchResult":
         from .validation import clean_question
 
         query = clean_question(query, self.settings.max_question_chars)
         self._ensure_index()
-        return self.retriever.search(query, k=k, filters=filters)
+        return self.retriever.search(query, k=k, filters=filters, language=language)
 
     def passage(self, pid: str) -> Passage | None:
         self._ensure_index()

@@ -87,9 +87,13 @@ class FusionConfig:
     """How dense and lexical evidence are combined (weights measured in bench/retrieval.py)."""
 
     method: str = "boost"  # "boost" (dense + bounded BM25 boost), "rrf", "dense", "bm25"
-    bm25_weight: float = 0.06
+    bm25_weight: float = 0.03
     rrf_k: int = 60
     candidates: int = 60
+    # English questions are also searched as a Norwegian gloss (corpus/glossary/en-nb.tsv).
+    translate_english: bool = True
+    # Up to this many passages, dense search is an exact scan in memory; above, Chroma's ANN index.
+    exact_limit: int = 50_000
 
 
 def fuse(dense: dict[str, float], lexical: dict[str, float], coverage: float,
@@ -136,71 +140,110 @@ class SearchResult:
     query: str
     hits: list[ScoredPassage]
     timings_ms: dict[str, float] = field(default_factory=dict)
+    language: str = "nb"
+    gloss: str | None = None
+
+
+class _Snapshot:
+    """What the store holds, in memory: passages, their vectors and the BM25 index."""
+
+    def __init__(self, passages: list[Passage], vectors: np.ndarray | None, key: Any):
+        self.passages = passages
+        self.vectors = vectors
+        self.by_id = {p.id: p for p in passages}
+        self.bm25 = Bm25Index(passages)
+        self.key = key
 
 
 class HybridRetriever:
     """Search the store by meaning and by words, with optional filters."""
 
     def __init__(self, store: "PassageStore", embeddings: "Embeddings",
-                 config: FusionConfig | None = None, passages: Sequence[Passage] | None = None):
+                 config: FusionConfig | None = None, glossary: Any = None):
         self.store = store
         self.embeddings = embeddings
         self.config = config or FusionConfig()
-        self._bm25: Bm25Index | None = None
-        self._bm25_key: Any = None
-        self._by_id: dict[str, Passage] = {}
+        self.glossary = glossary
+        self._snap: _Snapshot | None = None
         self._lock = threading.Lock()
-        if passages is not None:
-            self._build_lexical(list(passages), key=("given", len(passages)))
 
-    def _build_lexical(self, passages: list[Passage], key: Any) -> None:
-        self._bm25 = Bm25Index(passages)
-        self._by_id = {p.id: p for p in passages}
-        self._bm25_key = key
-
-    def lexical_index(self) -> Bm25Index:
-        """The BM25 index over what the store holds, rebuilt when the store changes."""
+    def snapshot(self) -> _Snapshot:
+        """The in-memory view of the store, reloaded when the store's size changes."""
         with self._lock:
             count = self.store.count()
-            if self._bm25 is None or (self._bm25_key[0] == "store" and self._bm25_key[1] != count):
-                self._build_lexical(self.store.all_passages(), key=("store", count))
-            return self._bm25
+            if self._snap is None or self._snap.key != count:
+                if count <= self.config.exact_limit:
+                    passages, vectors = self.store.all_with_vectors()
+                else:
+                    passages, vectors = self.store.all_passages(), None
+                self._snap = _Snapshot(passages, vectors, key=count)
+            return self._snap
+
+    def refresh(self) -> None:
+        with self._lock:
+            self._snap = None
 
     def passage(self, pid: str) -> Passage | None:
-        self.lexical_index()
-        return self._by_id.get(pid)
+        return self.snapshot().by_id.get(pid)
 
-    def search(self, query: str, k: int = 10, filters: dict[str, Any] | None = None) -> SearchResult:
+    def _gloss(self, query: str, language: str) -> str | None:
+        if language != "en" or not self.config.translate_english or self.glossary is None:
+            return None
+        gloss = self.glossary.translate(query)
+        return gloss if gloss.strip() and gloss.strip().lower() != query.strip().lower() else None
+
+    def _dense(self, snap: _Snapshot, vectors: list[list[float]], n: int,
+               mask: np.ndarray | None, filters: dict) -> dict[str, float]:
+        """Cosine of each query vector with the passages, averaged over the query vectors."""
+        if snap.vectors is not None and len(snap.passages):
+            q = np.asarray(vectors, dtype=np.float32)
+            sims = (snap.vectors @ q.T).mean(axis=1)
+            if mask is not None:
+                sims = np.where(mask, sims, -1.0)
+            top = np.argpartition(-sims, min(n, len(sims) - 1))[:n]
+            return {snap.passages[i].id: float(sims[i]) for i in top if sims[i] > -1.0}
+        acc: dict[str, list[float]] = {}
+        for v in vectors:
+            for p, score in self.store.query(v, n, where=filters or None):
+                acc.setdefault(p.id, []).append(score)
+        return {pid: sum(v) / len(vectors) for pid, v in acc.items() if len(v) == len(vectors)} or \
+            {pid: max(v) for pid, v in acc.items()}
+
+    def search(self, query: str, k: int = 10, filters: dict[str, Any] | None = None,
+               language: str | None = None) -> SearchResult:
         filters = {key: v for key, v in (filters or {}).items() if v not in (None, "", [])}
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        vector = self.embeddings.embed_query(query)
+        if language is None:
+            from .language import detect_language
+
+            language = detect_language(query)
+        gloss = self._gloss(query, language)
+        texts = [query] + ([gloss] if gloss else [])
+        vectors = [self.embeddings.embed_query(t) for t in texts]
         t1 = time.perf_counter()
         timings["embed"] = (t1 - t0) * 1000
+        snap = self.snapshot()
         n = max(self.config.candidates, k)
-        dense_hits = self.store.query(vector, n, where=filters or None)
+        mask = None
+        if filters:
+            mask = np.array([_matches(p, filters) for p in snap.passages], dtype=bool)
+        dense = self._dense(snap, vectors, n, mask, filters)
         t2 = time.perf_counter()
         timings["dense"] = (t2 - t1) * 1000
-        index = self.lexical_index()
-        lex_scores, coverage = index.scores(query)
-        if filters:
-            mask = np.array([_matches(p, filters) for p in index.passages], dtype=bool)
+        lex_scores, coverage = snap.bm25.scores(gloss or query)
+        if mask is not None:
             lex_scores = np.where(mask, lex_scores, 0.0)
         top = np.argsort(-lex_scores)[:n]
-        lexical = {index.passages[i].id: float(lex_scores[i]) for i in top if lex_scores[i] > 0}
+        lexical = {snap.passages[i].id: float(lex_scores[i]) for i in top if lex_scores[i] > 0}
         t3 = time.perf_counter()
         timings["bm25"] = (t3 - t2) * 1000
-        dense = {p.id: score for p, score in dense_hits}
-        by_id = {p.id: p for p, _ in dense_hits}
         ranked = fuse(dense, lexical, coverage, self.config)[:k]
-        hits = []
-        for rank, (pid, score, signals) in enumerate(ranked, 1):
-            p = by_id.get(pid) or self._by_id.get(pid)
-            if p is not None:
-                hits.append(ScoredPassage(passage=p, score=float(score), rank=rank, signals=signals))
+        hits = [ScoredPassage(passage=snap.by_id[pid], score=float(score), rank=rank, signals=signals)
+                for rank, (pid, score, signals) in enumerate(ranked, 1) if pid in snap.by_id]
         timings["fuse"] = (time.perf_counter() - t3) * 1000
         timings["total"] = (time.perf_counter() - t0) * 1000
-        return SearchResult(query=query, hits=hits, timings_ms=timings)
+        return SearchResult(query=query, hits=hits, timings_ms=timings, language=language, gloss=gloss)
 
 
 def as_langchain_retriever(retriever: HybridRetriever, k: int = 5, filters: dict[str, Any] | None = None):

@@ -192,6 +192,17 @@ class PassageStore:
                  for pid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])}
         return [by_id[i] for i in ids if i in by_id]
 
+    def all_with_vectors(self) -> tuple[list[Passage], np.ndarray]:
+        """Every passage with its stored vector (rows in the same order), for exact search."""
+        passages: list[Passage] = []
+        rows: list[np.ndarray] = []
+        for got in self._pages(["documents", "metadatas", "embeddings"]):
+            for pid, doc, meta, vec in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"]):
+                passages.append(_from_record(pid, doc, meta or {}))
+                rows.append(np.asarray(vec, dtype=np.float32))
+        matrix = np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+        return passages, matrix
+
     def all_passages(self) -> list[Passage]:
         out: list[Passage] = []
         for got in self._pages(["documents", "metadatas"]):
