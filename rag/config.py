@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     # Privacy: questions are only logged when the operator opts in.
     log_questions: bool = False
     max_question_chars: int = Field(2000, gt=0)
+    # Retrieved passages handed to the answerer.
+    answer_passages: int = Field(8, ge=1, le=30)
 
     @field_validator("embeddings")
     @classmethod

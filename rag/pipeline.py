@@ -5,8 +5,13 @@ an embedding model or an LLM client.
 """
 from __future__ import annotations
 
+import json
 import threading
-from typing import TYPE_CHECKING, Any
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+import numpy as np
 
 from .config import Settings
 from .errors import IndexMissingError
@@ -14,6 +19,7 @@ from .types import Passage
 
 if TYPE_CHECKING:
     from .ingest import IngestReport
+    from .types import Answer
     from .retrieval import HybridRetriever, SearchResult
 
 
@@ -91,6 +97,84 @@ class Assistant:
         query = clean_question(query, self.settings.max_question_chars)
         self._ensure_index()
         return self.retriever.search(query, k=k, filters=filters, language=language)
+
+    @property
+    def answerer(self):
+        with self._lock:
+            if getattr(self, "_answerer", None) is None:
+                from .answering import ExtractiveAnswerer, LLMAnswerer
+
+                emb = self.embeddings
+                extractive = ExtractiveAnswerer(
+                    self.settings.prompts_dir,
+                    embed_query=lambda t: np.asarray(emb.embed_query(t), dtype=np.float32),
+                    embed_passages=lambda ts: np.asarray(emb.embed_documents(list(ts)), dtype=np.float32),
+                )
+                self._answerer = (LLMAnswerer(self.settings, extractive) if self.settings.llm_base_url
+                                  else extractive)
+            return self._answerer
+
+    def _prepare(self, question: str, history: list[dict] | None, filters: dict | None):
+        """Clean the question, resolve a follow-up, retrieve. Shared by ask and stream."""
+        from .conversation import resolve_followup
+        from .language import detect_language
+        from .validation import clean_question
+
+        t0 = time.perf_counter()
+        question = clean_question(question, self.settings.max_question_chars)
+        standalone = resolve_followup(question, list(history or []))
+        language = detect_language(question)
+        result = self.search(standalone, k=self.settings.answer_passages, filters=filters, language=language)
+
+        def search(text: str, k: int):
+            return self.retriever.search(text, k=k, filters=filters, language=language).hits
+
+        self._log_question(question)
+        return question, standalone, language, result, search, t0
+
+    def ask(self, question: str, history: list[dict] | None = None,
+            filters: dict[str, Any] | None = None, qid: Any = None) -> "Answer":
+        """Answer a question from the sources, with citations (or abstain)."""
+        question, standalone, language, result, search, t0 = self._prepare(question, history, filters)
+        kw = {"query_vector": result.query_vector} if not self.settings.llm_base_url else {}
+        ans = self.answerer.answer(standalone, result.hits, language=language, search=search, **kw)
+        return self._finish(ans, question, qid, result, t0)
+
+    def stream(self, question: str, history: list[dict] | None = None,
+               filters: dict[str, Any] | None = None, qid: Any = None) -> Iterator["str | Answer"]:
+        """Yield answer text as it is written, then the final, checked Answer."""
+        question, standalone, language, result, search, t0 = self._prepare(question, history, filters)
+        answerer = self.answerer
+        if hasattr(answerer, "stream"):
+            for item in answerer.stream(standalone, result.hits, language=language, search=search):
+                if isinstance(item, str):
+                    yield item
+                else:
+                    yield self._finish(item, question, qid, result, t0)
+            return
+        ans = answerer.answer(standalone, result.hits, language=language, search=search,
+                              query_vector=result.query_vector)
+        yield self._finish(ans, question, qid, result, t0)
+
+    def _finish(self, ans: "Answer", question: str, qid: Any, result, t0: float) -> "Answer":
+        ans.question = question
+        ans.id = qid
+        ans.timings_ms = {**{f"search_{k}": v for k, v in result.timings_ms.items()}, **ans.timings_ms,
+                          "total": (time.perf_counter() - t0) * 1000}
+        return ans
+
+    def _log_question(self, question: str) -> None:
+        """Only when the operator opted in (SELVHJELP_LOG_QUESTIONS=true)."""
+        if not self.settings.log_questions:
+            return
+        try:
+            path = Path(self.settings.data_dir) / "questions.jsonl"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as f:
+                f.write(json.dumps({"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                                    "question": question}, ensure_ascii=False) + "\n")
+        except OSError:
+            pass  # logging must never cost the user an answer
 
     def passage(self, pid: str) -> Passage | None:
         self._ensure_index()

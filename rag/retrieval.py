@@ -142,6 +142,7 @@ class SearchResult:
     timings_ms: dict[str, float] = field(default_factory=dict)
     language: str = "nb"
     gloss: str | None = None
+    query_vector: np.ndarray | None = None
 
 
 class _Snapshot:
@@ -243,7 +244,8 @@ class HybridRetriever:
                 for rank, (pid, score, signals) in enumerate(ranked, 1) if pid in snap.by_id]
         timings["fuse"] = (time.perf_counter() - t3) * 1000
         timings["total"] = (time.perf_counter() - t0) * 1000
-        return SearchResult(query=query, hits=hits, timings_ms=timings, language=language, gloss=gloss)
+        return SearchResult(query=query, hits=hits, timings_ms=timings, language=language, gloss=gloss,
+                            query_vector=np.asarray(vectors[0], dtype=np.float32))
 
 
 def as_langchain_retriever(retriever: HybridRetriever, k: int = 5, filters: dict[str, Any] | None = None):
