@@ -137,15 +137,7 @@ def _read_questions(path: str) -> list[dict]:
     return rows
 
 
-def search_json(a, qid, query: str, k: int, filters: dict) -> dict:
-    """The stable JSON shape of `selvhjelp search --json` (also served by the API)."""
-    res = a.search(query, k=k, filters=filters)
-    return {
-        "id": qid,
-        "query": query,
-        "results": [{"rank": h.rank, "score": round(h.score, 4), "passage": h.passage.to_dict()} for h in res.hits],
-        "timings_ms": {k2: round(v, 2) for k2, v in res.timings_ms.items()},
-    }
+from .api_shapes import search_json  # noqa: E402  (shared with the HTTP API)
 
 
 @app.command()
@@ -185,6 +177,160 @@ def search(
         where = f"kap. {p['chapter']}, s. {p['pages'][0]}–{p['pages'][1]}" if p["source"] == "anthology" else p.get("title") or p["source"]
         con.print(f"[bold]{r['rank']}.[/bold] [cyan]{p['id']}[/cyan] ({where}) score {r['score']:.3f}")
         con.print(f"   {p['text'][:300]}{'…' if len(p['text']) > 300 else ''}\n")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(7860, "--port", min=1, max=65535, help="Port to listen on."),
+):
+    """Serve the web UI at / and the JSON API at /api (docs at /api/docs)."""
+    try:
+        from ui.server import run  # the UI lives outside rag/, which never imports gradio
+
+        run(load_settings(), host=host, port=port)
+    except SelvhjelpError as e:
+        fail(e)
+
+
+@app.command("eval")
+def eval_(
+    gold: str = typer.Option(None, "--gold", help="Gold set (JSONL). Default: eval/gold/dev.jsonl."),
+    url: str = typer.Option(None, "--url", help="Evaluate a running server (e.g. http://127.0.0.1:7860) through its JSON API instead of in-process."),
+    as_json: bool = typer.Option(False, "--json", help="Print the whole report as JSON."),
+    report: str = typer.Option(None, "--report", help="Write report.md, report.json and PNG charts into this folder."),
+    limit: int = typer.Option(None, "--limit", min=1, help="Only N questions, evenly spread over the set."),
+    check: bool = typer.Option(False, "--check", help="Exit 1 when a metric misses its threshold in eval/thresholds.toml."),
+):
+    """Measure retrieval, citation grounding, abstention, language and latency on a gold set.
+
+    Each question is asked with retrieval restricted to its gold source (anthology or sn).
+    """
+    from .eval_report import metric_table
+    from .eval_run import DEFAULT_GOLD, gate_limits, run_eval
+    from .evaluation import gate
+
+    gold_path = gold or str(DEFAULT_GOLD)
+    try:
+        with Console(stderr=True).status("Evaluating …") as status:
+            out = run_eval(load_settings(), gold=gold_path, url=url, limit=limit,
+                           progress=lambda i, n: status.update(f"Evaluating … {i}/{n}"))
+        if report:
+            from .eval_report import write_report
+
+            cmd = "selvhjelp eval " + " ".join(sys.argv[2:])
+            for p in write_report(out, report, command=cmd):
+                err.print(f"wrote {p}")
+    except SelvhjelpError as e:
+        fail(e)
+    failures = gate(out["metrics"], gate_limits(gold_path)) if check else []
+    if as_json:
+        emit_json(out)
+    else:
+        from rich.table import Table
+
+        for title, groups in (("All questions and by language", {"all": out["metrics"], **out["by_language"]}),
+                              ("By question type", out["by_type"])):
+            header, rows = metric_table(groups)
+            t = Table(title=title)
+            for h in header:
+                t.add_column(h, justify="left" if h == "metric" else "right")
+            for r in rows:
+                t.add_row(*r)
+            Console().print(t)
+    for f in failures:
+        err.print(f"[red]Below threshold:[/red] {f}")
+    if failures:
+        raise typer.Exit(code=1)
+
+
+def _print_answer(con: Console, d: dict) -> None:
+    """Human-readable answer: notice first, then the answer, then the sources."""
+    from rich.markup import escape
+    from rich.panel import Panel
+
+    if d.get("notice"):
+        con.print(Panel(escape(d["notice"]), border_style="red", title="Viktig / Important"))
+    con.print(escape(d["answer"]))
+    if d["citations"]:
+        con.print()
+        from .citations import format_citation
+
+        for c in d["citations"]:
+            from .types import Passage
+
+            con.print(f"[bold][{c['n']}][/bold] {escape(format_citation(Passage.from_dict(c['passage']), d['language']))}")
+    elif d.get("related"):
+        con.print()
+        for r in d["related"][:3]:
+            p = r["passage"]
+            con.print(f"  · {escape(p['id'])}: {escape(p['text'][:160])}…")
+
+
+@app.command()
+def ask(
+    question: str = typer.Argument(None, help="The question, in Norwegian or English."),
+    as_json: bool = typer.Option(False, "--json", help="JSON output for scripts."),
+    questions: str = typer.Option(None, "--questions", help="Batch: a JSONL file of {\"id\", \"question\"} (or - for stdin); one JSON answer per line, in order."),
+    source: str = typer.Option(None, "--source", help="Only anthology, sn or web."),
+    chapter: int = typer.Option(None, "--chapter", help="Only this chapter (0 = Forord)."),
+    kind: str = typer.Option(None, "--kind", help="Only this kind of passage."),
+):
+    """Answer a question from the sources, with citations, or say that the sources don't answer it."""
+    filters = _filters(source, chapter, kind)
+    try:
+        a = _assistant()
+        if questions:
+            for row in _read_questions(questions):
+                try:
+                    emit_json(a.ask(row["question"], filters=filters, qid=row["id"]).to_dict())
+                except InputError as e:
+                    emit_json({"id": row["id"], "question": row["question"], "error": str(e)})
+            return
+        if not question:
+            raise InputError("Give a question, or --questions FILE.jsonl")
+        d = a.ask(question, filters=filters).to_dict()
+    except SelvhjelpError as e:
+        fail(e)
+    if as_json:
+        emit_json(d)
+    else:
+        _print_answer(Console(), d)
+
+
+@app.command()
+def chat(
+    source: str = typer.Option(None, "--source", help="Only anthology, sn or web."),
+):
+    """Chat in the terminal. Follow-up questions («hva med AA?») use the conversation. Ctrl-D to quit."""
+    from rich.prompt import Prompt
+
+    con = Console()
+    try:
+        a = _assistant()
+        a._ensure_index()
+    except SelvhjelpError as e:
+        fail(e)
+    con.print("[bold]Selvhjelp RAG[/bold] – spør om selvhjelp i Norge (Ctrl-D for å avslutte). "
+              "Ikke et behandlingstilbud; ved akutt fare ring 113.")
+    history: list[dict] = []
+    while True:
+        try:
+            q = Prompt.ask("[cyan]Du[/cyan]")
+        except (EOFError, KeyboardInterrupt):
+            con.print()
+            return
+        if not q.strip():
+            continue
+        try:
+            d = a.ask(q, history=history, filters=_filters(source, None, None)).to_dict()
+        except InputError as e:
+            con.print(f"[yellow]{e}[/yellow]")
+            continue
+        except SelvhjelpError as e:
+            fail(e)
+        _print_answer(con, d)
+        history += [{"role": "user", "content": q}, {"role": "assistant", "content": d["answer"]}]
 
 
 def main() -> None:  # pragma: no cover
