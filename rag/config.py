@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     # Retrieved passages handed to the answerer.
     answer_passages: int = Field(8, ge=1, le=30)
 
+    # HTTP API limits. A token enables operator endpoints (POST /api/ingest); without one they are off.
+    api_token: str | None = None
+    # Questions (ask/stream) per client IP per minute; other calls get 4×. 0 turns the limit off.
+    rate_limit_per_minute: int = Field(30, ge=0)
+    # Seconds an API request may take before the client gets a 504.
+    request_timeout: float = Field(60.0, gt=0)
+
     @field_validator("embeddings")
     @classmethod
     def _check_embeddings(cls, v: str) -> str:
