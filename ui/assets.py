@@ -40,6 +40,8 @@ CSS = """
 @media (max-width: 600px) {
   .gradio-container { padding: 4px !important; }
   .sh-title h1 { font-size: 1.25em; }
+  #sh-header { flex-direction: column !important; align-items: flex-start !important; gap: 4px !important; }
+  #sh-header > * { width: 100% !important; }
   .sh-user { max-width: 95%; }
   .sh-msg { padding: 8px; }
   .sh-passage { margin: 4px 4px 8px 4px; }
