@@ -103,7 +103,7 @@ def build_demo(assistant) -> gr.Blocks:
         with gr.Row(equal_height=True, elem_id="sh-header"):
             title = gr.HTML(f'<div class="sh-title"><h1>{t("title", "nb")}</h1></div>')
             lang_radio = gr.Radio([("Norsk", "nb"), ("English", "en")], value="nb", show_label=False,
-                                  container=False, elem_id="sh-lang", scale=0, min_width=190)
+                                  container=False, elem_id="sh-lang", scale=0, min_width=240)
         with gr.Tabs():
             with gr.Tab(t("tab_chat", "nb"), id="chat") as tab_chat:
                 intro = gr.HTML(_intro("nb"))
