@@ -58,7 +58,12 @@ def owner(parsed, line: int):
 
 
 def text_at(parsed, line: int) -> str:
-    return " ".join(owner(parsed, line).text.split())
+    """The text of every passage whose line range covers ``line`` (a line may hold the end of
+    one passage's last sentence and the start of the next one's first)."""
+    own = owner(parsed, line)
+    texts = [p.text for p in parsed.passages
+             if p.kind == own.kind and p.lines[0] <= line <= p.lines[1]] or [own.text]
+    return " ".join(" ".join(texts).split())
 
 
 # --- the corpus copy -----------------------------------------------------------------------
