@@ -234,7 +234,7 @@ def eval_(
             header, rows = metric_table(groups)
             t = Table(title=title)
             for h in header:
-                t.add_column(h, justify="left" if h == "metric" else "right")
+                t.add_column(h, justify="left" if h == "metric" else "right", no_wrap=h == "metric")
             for r in rows:
                 t.add_row(*r)
             Console().print(t)

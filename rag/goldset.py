@@ -20,12 +20,23 @@ class GoldQuestion:
     answer: str | None = None
     chapter: int | None = None
     source: str = "anthology"
+    # Per span: the file it points into (SN sheets: "corpus/sn/<slug>.md"), or None.
+    span_files: tuple[str | None, ...] = ()
 
     def is_hit(self, p: Passage) -> bool:
-        """A passage is relevant when it comes from the gold source and its lines overlap a span."""
+        """A passage is relevant when it comes from the gold source, from the span's file (SN:
+        the sheet whose slug is the file stem, as in the id "sn:<slug>:<n>") and its lines
+        overlap the span."""
         if p.source != self.source or not p.lines:
             return False
-        return any(p.lines[0] <= b and a <= p.lines[1] for a, b in self.spans)
+        files = self.span_files or (None,) * len(self.spans)
+        return any(p.lines[0] <= b and a <= p.lines[1] and (f is None or _sheet(p) == Path(f).stem)
+                   for (a, b), f in zip(self.spans, files))
+
+
+def _sheet(p: Passage) -> str | None:
+    parts = p.id.split(":")
+    return parts[1] if p.source == "sn" and len(parts) >= 3 else None
 
 
 def load_gold(path: Path) -> list[GoldQuestion]:
@@ -43,6 +54,7 @@ def load_gold(path: Path) -> list[GoldQuestion]:
                 id=str(d["id"]), question=d["question"], language=d.get("language", "nb"),
                 type=d.get("type", "factual"), answerable=bool(d.get("answerable", True)),
                 spans=tuple(tuple(g["lines"]) for g in d.get("gold", [])),
+                span_files=tuple(g.get("file") for g in d.get("gold", [])),
                 answer=d.get("answer"), chapter=d.get("chapter"), source=d.get("source", "anthology"),
             ))
         except (ValueError, KeyError, TypeError) as e:
