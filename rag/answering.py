@@ -220,6 +220,12 @@ def _has_stem(stems: frozenset[str], stem: str) -> bool:
     return stem in stems or (len(stem) >= 4 and any(s.startswith(stem) or s.endswith(stem) for s in stems))
 
 
+@lru_cache(maxsize=2048)
+def _meta_stems(p: Passage) -> frozenset[str]:
+    meta = " ".join([p.chapter_title or "", p.title or "", *(p.authors or ())])
+    return frozenset(content_stems(meta, "nb"))
+
+
 def _names(sentence: str) -> set[str]:
     """Proper-noun-like tokens: capitalised words after the first, and acronyms."""
     words = tokens(sentence)
@@ -265,7 +271,7 @@ def _sentences(text: str, language: str = "nb") -> tuple[_Sent, ...]:
 
 
 _ANAPHORA = re.compile(
-    r"^(?:Dette|Disse|Det|Den|De|Her|Slik|Samtidig|Likevel|Derfor|Denne|Dermed|Også|"
+    r"^(?:Dette|Disse|Det|Den|De|Han|Hun|Her|Slik|Samtidig|Likevel|Derfor|Denne|Dermed|Også|"
     r"This|These|It|They|Here|Thus|However)\b"
 )
 _NOT_PROSE = re.compile(r"^\(?(?:Gruppedeltaker|Informant|Intervju|Kilde|Tabell|Figur)\b|https?://|\.indd\b")
@@ -310,27 +316,76 @@ class _VectorCache:
         return np.stack(out)
 
 
-def _weights(q_stems: list[str], cands: list[_Cand]) -> dict[str, float]:
-    """IDF-like weights from the candidate pool: a word every sentence has says little."""
+# A question is a list of concepts; a concept is a tuple of alternatives, each a set of stems
+# that must all be present ("Selvhjelp Norge" → {selvhjelp, norg}). A Norwegian word is one
+# concept with one alternative; an English phrase found in the glossary is one concept whose
+# alternatives are its Norwegian translations.
+Concept = tuple[frozenset[str], ...]
+
+
+def question_concepts(question: str, language: str, glossary: Any = None) -> list[Concept]:
+    if language != "en" or glossary is None:
+        return [(frozenset({s}),) for s in dict.fromkeys(content_stems(question, language))]
+    from .citations import STOPWORDS_EN
+
+    words = [w for w in re.findall(r"[^\W_]+(?:['’][A-Za-z]+)?", question)]
+    out: list[Concept] = []
+    i = 0
+    while i < len(words):
+        for n in (4, 3, 2, 1):
+            if i + n > len(words):
+                continue
+            alts = glossary.lookup(" ".join(words[i:i + n]))
+            if alts:
+                concept = tuple(frozenset(content_stems(alt, "nb")) for alt in alts)
+                concept = tuple(a for a in concept if a)
+                if concept:
+                    out.append(concept)
+                i += n
+                break
+        else:
+            w = words[i].split("'")[0].split("’")[0]
+            i += 1
+            if w.lower() not in STOPWORDS_EN:
+                out.extend((frozenset({s}),) for s in content_stems(w, "en"))
+    return list(dict.fromkeys(out))
+
+
+def _match(concept: Concept, stems: frozenset[str]) -> float:
+    """1 if an alternative is fully present, 0.5 if only as parts of compounds, else 0."""
+    best = 0.0
+    for alt in concept:
+        if alt <= stems:
+            return 1.0
+        if all(s in stems or (len(s) >= 5 and any(len(h) > len(s) and (h.endswith(s) or h.startswith(s)) for h in stems)) for s in alt):
+            best = 0.5
+    return best
+
+
+@dataclass
+class _Query:
+    concepts: list[Concept]
+    weights: list[float]
+
+    def overlap(self, stems: frozenset[str], skip: frozenset[int] = frozenset()) -> float:
+        total = sum(w for k, w in enumerate(self.weights) if k not in skip)
+        if not total:
+            return 0.0
+        got = sum(w * _match(c, stems) for k, (c, w) in enumerate(zip(self.concepts, self.weights)) if k not in skip)
+        return got / total
+
+    def shared(self, stems: frozenset[str]) -> int:
+        return sum(1 for c in self.concepts if _match(c, stems) > 0)
+
+
+def _query(concepts: list[Concept], cands: list["_Cand"]) -> _Query:
+    """IDF-like weights from the candidate pool: a concept every sentence has says little."""
     n = max(len(cands), 1)
-    w = {}
-    for s in dict.fromkeys(q_stems):
-        df = sum(1 for c in cands if s in c.sent.stems)
-        w[s] = math.log(1 + n / (1 + df)) + 0.2
-    return w
-
-
-def _overlap(weights: dict[str, float], stems: frozenset[str]) -> float:
-    total = sum(weights.values())
-    if not total:
-        return 0.0
-    got = 0.0
-    for s, w in weights.items():
-        if s in stems:
-            got += w
-        elif len(s) >= 5 and any(len(h) > len(s) and (h.endswith(s) or h.startswith(s)) for h in stems):
-            got += 0.5 * w
-    return got / total
+    weights = []
+    for c in concepts:
+        df = sum(1 for x in cands if _match(c, x.sent.stems) > 0)
+        weights.append(math.log(1 + n / (1 + df)) + 0.2)
+    return _Query(concepts, weights)
 
 
 # ------------------------------------------------------------------ extractive answerer
@@ -352,8 +407,12 @@ class ExtractiveAnswerer:
         *,
         embed_query: Callable[[str], np.ndarray] | None = None,
         embed_passages: Callable[[list[str]], np.ndarray] | None = None,
+        glossary: Any = None,
     ):
         self.prompts_dir = Path(prompts_dir or PROJECT_ROOT / "prompts")
+        # English → Norwegian glossary (rag.translate.Glossary) for matching English questions
+        # against Norwegian sentences; without it a small built-in word list is used.
+        self.glossary = glossary
         self.config = config or AnswerConfig()
         self.embed_query = embed_query
         self.embed_passages = embed_passages
@@ -411,14 +470,13 @@ class ExtractiveAnswerer:
         cands = self._candidates(hits, side_hits)
         if not cands:
             return self._abstain(question, language, notice, hits)
-        q_stems = content_stems(question, language)
-        self._score(cands, q_stems, question, language, query_vector)
+        query = self._score(cands, question_concepts(question, language, self.glossary), question, language, query_vector)
 
         if comparison:
-            chosen = self._select_comparison(cands, comparison, language)
+            chosen = self._select_comparison(cands, comparison, language, query)
         else:
             chosen = self._select(cands, question, language)
-        if not chosen or self._too_weak(chosen, hits, language):
+        if not chosen or self._too_weak(chosen, hits, language, query):
             return self._abstain(question, language, notice, hits)
         return self._compose(question, language, notice, chosen, comparison)
 
@@ -457,16 +515,16 @@ class ExtractiveAnswerer:
                     seen[key] = _Cand(h, i, s, ret=ret)
         return list(seen.values())
 
-    def _score(self, cands, q_stems, question, language, query_vector) -> None:
+    def _score(self, cands, concepts, question, language, query_vector) -> _Query:
         cfg = self.config
-        weights = self._q_weights = _weights(q_stems, cands)
+        query = _query(concepts, cands)
         for c in cands:
-            c.lex = _overlap(weights, c.sent.stems)
+            c.lex = query.overlap(c.sent.stems)
         w_lex, w_ret = (cfg.w_lex_en, cfg.w_ret_en) if language == "en" else (cfg.w_lex_nb, cfg.w_ret_nb)
         for c in cands:
             c.score = (w_lex * c.lex + w_ret * c.ret) / (w_lex + w_ret)
         if self.embed_passages is None or (query_vector is None and self.embed_query is None):
-            return
+            return query
         # Dense similarity for the most promising sentences only; vectors are cached.
         top = sorted(cands, key=lambda c: c.score, reverse=True)[: cfg.dense_top_m]
         qv = query_vector if query_vector is not None else self.embed_query(question)
@@ -476,14 +534,12 @@ class ExtractiveAnswerer:
         for c, x in zip(top, cos):
             c.dense = min(max((float(x) - cfg.dense_floor) / span, 0.0), 1.0)
             c.score = (w_lex * c.lex + w_ret * c.ret + cfg.w_dense * c.dense) / (w_lex + w_ret + cfg.w_dense)
-
-    def _shared(self, c: _Cand) -> int:
-        return sum(1 for s in self._q_weights if _has_stem(c.sent.stems, s))
+        return query
 
     def _evidence(self, c: _Cand, language: str) -> float:
         return max(c.lex, c.dense or 0.0) if language == "en" else max(c.lex, 0.8 * (c.dense or 0.0))
 
-    def _too_weak(self, chosen: list[list[_Cand]], hits, language) -> bool:
+    def _too_weak(self, chosen: list[list[_Cand]], hits, language, query: _Query) -> bool:
         cfg = self.config
         best = max(self._evidence(c, language) for run in chosen for c in run)
         if language == "en":
@@ -493,8 +549,8 @@ class ExtractiveAnswerer:
             floor = cfg.min_evidence_nb
         if best < floor:
             return True
-        need = min(cfg.min_shared_words, len(self._q_weights))
-        if max(self._shared(c) for run in chosen for c in run) < need and max(c.lex for run in chosen for c in run) < cfg.min_single_word_lex:
+        need = min(cfg.min_shared_words, len(query.concepts))
+        if max(query.shared(c.sent.stems) for run in chosen for c in run) < need and max(c.lex for run in chosen for c in run) < cfg.min_single_word_lex:
             return True
         if cfg.min_top_dense is not None:
             dense = [h.signals.get("dense") for h in hits if h.signals.get("dense") is not None]
@@ -524,6 +580,39 @@ class ExtractiveAnswerer:
                 run.append(nxt)
         return run
 
+    def _entities(self, question: str, language: str) -> list[Concept]:
+        """Concepts for the names in the question: runs of capitalised words after the first
+        word, and acronyms ("Self-help Norway's", "Mental Helse", "Angstringen", "SN")."""
+        words = re.findall(r"[^\W_]+(?:-[^\W_]+)*", question)
+        runs, cur = [], []
+        for k, w in enumerate(words):
+            if (k > 0 and w[:1].isupper()) or (len(w) >= 2 and w.isupper()):
+                cur.append(w)
+            elif cur:
+                runs.append(" ".join(cur))
+                cur = []
+        if cur:
+            runs.append(" ".join(cur))
+        out = []
+        for run in runs:
+            own = frozenset(content_stems(run, language))
+            alts = [own] if own else []
+            concepts = question_concepts(run, language, self.glossary)
+            if len(concepts) == 1:  # the whole name is one glossary phrase: its translations count
+                alts.extend(a for a in concepts[0] if a and a not in alts)
+            if alts:
+                out.append(tuple(alts))
+        return out
+
+    @staticmethod
+    def _context_stems(c: _Cand) -> frozenset[str]:
+        """The sentence (with the one before if it opens «Han …»/«Dette …») and its chapter's
+        title and authors ("Feirings case")."""
+        p = c.hit.passage
+        sents = _sentences(p.text, p.language)
+        before = sents[c.idx - 1].stems if c.idx > 0 and _ANAPHORA.match(c.text) else frozenset()
+        return c.sent.stems | before | _meta_stems(p)
+
     def _select(self, cands, question, language) -> list[list[_Cand]]:
         cfg = self.config
         kind = _answer_type(question)
@@ -545,6 +634,11 @@ class ExtractiveAnswerer:
             if counted:
                 # "How many members …?": a number about something else is no answer.
                 typed = [c for c in typed if _has_stem(c.sent.stems, counted) or c.lex >= 0.5]
+            # It must be about what the question names ("SN's budget", not a town's budget),
+            # in the sentence itself or the one before it ("Latour … Han identifiserer fem …").
+            ents = self._entities(question, language)
+            if ents:
+                typed = [c for c in typed if any(_match(e, self._context_stems(c)) for e in ents)]
             # The typed sentence must itself be on topic, not just hold a number.
             floor = cfg.min_typed_lex_en if language == "en" else cfg.min_typed_lex_nb
             typed = [c for c in typed if max(c.lex, c.dense or 0.0) >= floor]
@@ -566,12 +660,15 @@ class ExtractiveAnswerer:
             used.add(c.hit.passage.id)
         return runs
 
-    def _select_comparison(self, cands, comp: Comparison, language) -> list[list[_Cand]]:
+    def _select_comparison(self, cands, comp: Comparison, language, query: _Query) -> list[list[_Cand]]:
         """Up to ``max_quotes_per_side`` quotes about each side; both sides or nothing."""
         cfg = self.config
         sides = []
+        def stems_of(text: str) -> set[str]:
+            return {s for concept in question_concepts(text, language, self.glossary) for alt in concept for s in alt}
+
         for side, other in ((comp.left, comp.right), (comp.right, comp.left)):
-            own = set(content_stems(side, language)) - set(content_stems(other, language))
+            own = stems_of(side) - stems_of(other)
             first = tokens(side)[0].lower() if tokens(side) else ""
             sides.append((own, _ALIASES.get(first, "").lower()))
 
@@ -587,15 +684,17 @@ class ExtractiveAnswerer:
             return None
 
         w_lex, w_ret = (cfg.w_lex_en, cfg.w_ret_en) if language == "en" else (cfg.w_lex_nb, cfg.w_ret_nb)
-        side_weights = [
-            {s: w for s, w in self._q_weights.items() if s not in sides[1 - i][0]} for i in (0, 1)
+        # Each side is scored against the question minus the other side's words.
+        skips = [
+            frozenset(k for k, c in enumerate(query.concepts) if any(alt & sides[1 - i][0] for alt in c))
+            for i in (0, 1)
         ]
 
         def side_score(c: _Cand, i: int, pos: int) -> float:
             # Lexical overlap with the question minus the other side's words, so a sentence
             # about one side is not outscored by every sentence that names both.
             stems = c.sent.stems | sides[i][0]  # it mentions side i (maybe by its alias)
-            lex = _overlap(side_weights[i], stems)
+            lex = query.overlap(stems, skips[i])
             score = (w_lex * lex + w_ret * c.ret) / (w_lex + w_ret)
             if c.dense is not None:
                 score = 0.75 * score + 0.25 * c.dense

@@ -204,3 +204,21 @@ def test_format_citation_for_sn_material():
                 title="Hva er selvhjelp?", url="https://www.selvhjelp.no/hva-er-selvhjelp")
     assert format_citation(p, "nb") == '"Hva er selvhjelp?", Selvhjelp Norge, https://www.selvhjelp.no/hva-er-selvhjelp'
     assert format_reference(p) == "Selvhjelp Norge. (u.å.). Hva er selvhjelp?. https://www.selvhjelp.no/hva-er-selvhjelp"
+
+
+def test_english_question_with_the_project_glossary():
+    from rag.config import PROJECT_ROOT
+    from rag.translate import default_glossary
+
+    a = ExtractiveAnswerer(glossary=default_glossary(PROJECT_ROOT / "corpus"))
+    q = "When was the Norwegian Self-Help Forum founded?"
+    ans = a.answer(q, search("Når ble Norsk selvhjelpsforum stiftet?", 8), language="en")
+    assert not ans.abstained
+    assert "1998" in ans.citations[0].quote and "Norsk selvhjelpsforum" in ans.citations[0].quote
+    assert ans.answer.startswith("The sources say (quoted in Norwegian):")
+
+
+def test_a_number_about_something_else_is_no_answer(answerer):
+    # The book counts participants and interviews, never Angstringen's members.
+    q = "Hvor mange medlemmer har Angstringen?"
+    assert ask(answerer, q, "nb").abstained
