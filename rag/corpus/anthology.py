@@ -91,6 +91,8 @@ def read_lines(path: Path) -> list[str]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise CorpusError(f"{path} is not valid UTF-8 (byte {e.start}); restore it from ../shared/corpus") from None
+    if "\x00" in text:  # a damaged copy: NUL bytes would end up inside passages
+        raise CorpusError(f"{path} contains NUL bytes (at byte {raw.index(0)}); restore it from ../shared/corpus")
     return [""] + text.split("\n")
 
 
@@ -410,6 +412,11 @@ def parse_anthology(corpus_dir: Path, target_words: int = TARGET_WORDS, max_word
     except (OSError, tomllib.TOMLDecodeError) as e:
         raise CorpusError(f"Cannot read {folder / 'structure.toml'}: {e}") from None
 
+    short = [c for c in chapters if c.last_line > len(lines) - 1]
+    if short:  # a truncated copy would otherwise fail deep inside the parser
+        raise CorpusError(f"{folder / TEXT_FILE} has {len(lines) - 1} lines but chapter {short[0].number} ends at "
+                          f"line {short[0].last_line}: the file is truncated; "
+                          "restore it from ../shared/corpus")
     _TextBuilder.lexicon = build_lexicon(lines)
     r = _Roles(lines)
     _mark_furniture(r)
