@@ -39,12 +39,20 @@ def save_feedback(settings: Settings, *, answer: str, rating: str, question_id: 
         record["question"] = question
     line = json.dumps(record, ensure_ascii=False) + "\n"
     path = feedback_path(settings)
-    try:
-        with _lock:
+    with _lock:
+        size = None
+        try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("a", encoding="utf-8") as f:
+                size = f.tell()
                 f.write(line)
-        return True
-    except OSError as e:
-        log.warning("feedback not saved: %s", e.strerror or e)
-        return False
+            return True
+        except OSError as e:
+            log.warning("feedback not saved: %s", e.strerror or e)
+            if size is not None:  # a full disk can leave half a line: cut it off so the JSONL stays whole
+                try:
+                    with path.open("r+b") as f:
+                        f.truncate(size)
+                except OSError:
+                    pass
+            return False

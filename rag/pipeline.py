@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 import numpy as np
 
 from .config import Settings
-from .errors import IndexMissingError
+from .errors import IndexMissingError, StoreUnavailableError
 from .types import Passage
 
 if TYPE_CHECKING:
@@ -181,7 +181,11 @@ class Assistant:
         return self.retriever.passage(pid)
 
     def health(self) -> dict[str, Any]:
-        info: dict[str, Any] = {"store": self.store.health()}
+        try:
+            info: dict[str, Any] = {"store": self.store.health()}
+        except StoreUnavailableError as e:  # the server was down when the store was first opened
+            info = {"store": {"ok": False, "backend": "chroma-server", "location": self.settings.chroma_url,
+                              "error": str(e)}}
         try:
             info["embeddings"] = {"model_id": self.embeddings.model_id, "ok": True}
         except Exception as e:  # noqa: BLE001 - health reports, never raises
