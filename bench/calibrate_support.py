@@ -4,8 +4,9 @@
 
 Each label is {sentence, passage_text, supported}. For every lexical weight w in a small grid,
 the judge's score (w·lexical + (1−w)·dense, with the number and negation caps; see
-rag/evaluation.py) is computed for every pair, and the threshold that maximises accuracy is chosen (ties: F1, then the first). The best (w, threshold) is printed with its
-F1/accuracy and the mistakes; copy it into eval/thresholds.toml [support].
+rag/evaluation.py) is computed for every pair, and the threshold that maximises accuracy
+(ties: F1) is chosen. The best (w, threshold) is printed with its F1/accuracy, the score
+distributions and the mistakes; copy it into eval/thresholds.toml [support].
 """
 from __future__ import annotations
 

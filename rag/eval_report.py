@@ -45,7 +45,7 @@ def _bars(path: Path, groups: dict[str, dict[str, Any]], title: str) -> None:
     names = [m for m in CHART if any(g.get(m) is not None for g in groups.values())]
     x = np.arange(len(names))
     width = 0.8 / max(len(groups), 1)
-    fig, ax = plt.subplots(figsize=(max(8, 1.3 * len(names)), 4.5))
+    fig, ax = plt.subplots(figsize=(max(10, 1.5 * len(names)), 4.5))
     for i, (label, g) in enumerate(groups.items()):
         vals = [g.get(m) if g.get(m) is not None else 0.0 for m in names]
         ax.bar(x + (i - (len(groups) - 1) / 2) * width, vals, width, label=f"{label} (n={g.get('questions')})")
@@ -54,7 +54,7 @@ def _bars(path: Path, groups: dict[str, dict[str, Any]], title: str) -> None:
     ax.set_ylabel("share")
     ax.set_title(title)
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(fontsize=8, ncol=2, loc="lower left")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -21,9 +21,7 @@ def run_eval(settings: Settings, gold: Path = DEFAULT_GOLD, url: str | None = No
              progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Evaluate ``gold`` in-process (default) or against the server at ``url``.
 
-    The support judge embeds with this process's embedding model in both modes; the gold
-    spans are matched against this checkout's corpus (plus whatever relevant passages the
-    target returns). ``llm_judge`` defaults to "when SELVHJELP_LLM_BASE_URL is set".
+    The support judge embeds with this process's embedding model in both modes. ``llm_judge`` defaults to "when SELVHJELP_LLM_BASE_URL is set".
     """
     from .language import detect_language
     from .pipeline import Assistant
@@ -40,8 +38,12 @@ def run_eval(settings: Settings, gold: Path = DEFAULT_GOLD, url: str | None = No
 
         judge_llm = LLMJudge(settings)
     sources = sorted({q.source for q in questions})
+    # The passages the gold spans are matched against: the index itself in-process; this
+    # checkout's corpus for a server (plus any relevant passage the server returns).
+    passages = ([p for p in local.store.all_passages() if p.source in sources] if not url
+                else local.corpus(sources))
     try:
-        report = evaluate(questions, target, judge, local.corpus(sources), detect_language,
+        report = evaluate(questions, target, judge, passages, detect_language,
                           llm_judge=judge_llm, progress=progress)
     finally:
         if isinstance(target, HttpTarget):

@@ -101,8 +101,13 @@ def polarity_clash(sentence: str, language: str, passage_text: str) -> bool:
     theirs = negated_spans(passage_text, "nb")
     if mine:
         return not any(m & t for m in mine for t in theirs)
-    said = set(content_stems(sentence, language))
-    return any(t <= said for t in theirs)
+    said = content_stems(sentence, language)
+    if not any(t <= set(said) for t in theirs):
+        return False
+    # A passage sentence without a negation that states the claim outright settles it
+    # («… heller ikke Norsk selvhjelpsforum …» elsewhere does not negate it).
+    plain = [s for s in split_sentences(passage_text) or [passage_text] if not _NEGATION.search(s)]
+    return not any(stem_overlap(said, set(content_stems(s, "nb"))) >= 0.8 for s in plain)
 
 
 def numbers(text: str, language: str = "nb") -> set[str]:

@@ -59,6 +59,10 @@ def test_number_and_polarity_checks():
     assert polarity_clash("Det koster penger å delta.", "nb", FREE)
     assert not polarity_clash("Det koster ikke penger å delta.", "nb", FREE)
     assert polarity_clash("Deltakerne har ikke taushetsplikt.", "nb", "Alle deltakerne har taushetsplikt.")
+    # A negation elsewhere in the passage does not undo a sentence that states the claim plainly.
+    claim, negated = "Norsk selvhjelpsforum er en nasjonal organisasjon.", "Dette gjelder ikke Norsk selvhjelpsforum."
+    assert polarity_clash(claim, "nb", negated)
+    assert not polarity_clash(claim, "nb", negated + " " + claim)
 
 
 def test_lexical_judge_separates_support_from_wrong_year_and_negation():
