@@ -268,3 +268,24 @@ def test_full_disk_under_the_opt_in_question_log_still_answers(data_dir, monkeyp
     monkeypatch.setattr(Path, "open", enospc)
     r = TestClient(create_app(a), raise_server_exceptions=False).post("/api/ask", json={"question": Q})
     assert tried and r.status_code == 200 and r.json()["citations"]
+
+
+# ------------------------------------------------------------------ a burst on the UI
+
+
+def test_a_burst_on_the_ui_queue_waits_rather_than_failing(data_dir):
+    """Three times as many questions as the Gradio queue runs at once: all are answered."""
+    from gradio_client import Client
+
+    from serve_helpers import Server
+    from ui.server import CONCURRENCY, QUEUE_SIZE
+
+    burst = 3 * CONCURRENCY
+    assert QUEUE_SIZE >= burst
+    with Server(data_dir) as s:
+        client = Client(s.url + "/", verbose=False, download_files=False)
+        jobs = [client.submit(q, "all", api_name="/ask")
+                for q in ["Hva er en igangsetter?", "What is a self-help group?", "Hva gjør Selvhjelp Norge?"] * CONCURRENCY]
+        answers = [job.result(timeout=300) for job in jobs]
+    answers = [json.loads(a) if isinstance(a, str) else a for a in answers]
+    assert len(answers) == burst and all(a["citations"] and a["answer"] for a in answers)
