@@ -222,7 +222,9 @@ def _has_stem(stems: frozenset[str], stem: str) -> bool:
 
 @lru_cache(maxsize=2048)
 def _meta_stems(p: Passage) -> frozenset[str]:
-    meta = " ".join([p.chapter_title or "", p.title or "", *(p.authors or ())])
+    # For the anthology, ``title`` is the book's title (it names "Norge" for every passage).
+    title = "" if p.source == "anthology" else (p.title or "")
+    meta = " ".join([p.chapter_title or "", title, *(p.authors or ())])
     return frozenset(content_stems(meta, "nb"))
 
 
@@ -333,7 +335,7 @@ def question_concepts(question: str, language: str, glossary: Any = None) -> lis
     i = 0
     while i < len(words):
         for n in (4, 3, 2, 1):
-            if i + n > len(words):
+            if i + n > len(words) or (n == 1 and words[i].lower() in STOPWORDS_EN):
                 continue
             alts = glossary.lookup(" ".join(words[i:i + n]))
             if alts:

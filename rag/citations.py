@@ -48,7 +48,8 @@ STOPWORDS_EN = frozenset(
     am is are was were be been being have has had having do does did doing would could
     shall may might must also book sources source say says said tell describe mean means
     meant explain define definition characterise characterize according actually many much
-    as kind kinds type types sort sorts presented mentioned listed described give gave
+    as kind kinds type types sort sorts presented mentioned listed described give gave good
+    get want need please
     """.split()
 )
 
