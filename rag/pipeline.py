@@ -104,9 +104,12 @@ class Assistant:
             if getattr(self, "_answerer", None) is None:
                 from .answering import ExtractiveAnswerer, LLMAnswerer
 
+                from .translate import default_glossary
+
                 emb = self.embeddings
                 extractive = ExtractiveAnswerer(
                     self.settings.prompts_dir,
+                    glossary=default_glossary(self.settings),
                     embed_query=lambda t: np.asarray(emb.embed_query(t), dtype=np.float32),
                     embed_passages=lambda ts: np.asarray(emb.embed_documents(list(ts)), dtype=np.float32),
                 )
@@ -179,6 +182,19 @@ class Assistant:
     def passage(self, pid: str) -> Passage | None:
         self._ensure_index()
         return self.retriever.passage(pid)
+
+    def warm_up(self) -> None:
+        """Load the models and the in-memory index before the first question (server start)."""
+        from .errors import SelvhjelpError
+        from .language import preload
+
+        try:
+            preload()
+            self.embeddings.embed_query("selvhjelp")
+            if self.index_ready():
+                self.retriever.snapshot()
+        except SelvhjelpError:
+            pass  # health reports it; the first question gets the clear error
 
     def health(self) -> dict[str, Any]:
         try:

@@ -22,6 +22,7 @@ def build_app(settings: Settings):
     from .assets import CSS, JS
 
     assistant = Assistant(settings)
+    assistant.warm_up()
     app = create_app(assistant)
     demo = build_demo(assistant)
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
