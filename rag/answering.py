@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -301,21 +302,25 @@ class _VectorCache:
     def __init__(self, size: int = 20000):
         self.size = size
         self._d: OrderedDict[str, np.ndarray] = OrderedDict()
+        # The API answers on many threads; another thread may evict between lookup and read.
+        self._lock = threading.Lock()
 
     def get_many(self, texts: list[str], embed: Callable[[list[str]], np.ndarray]) -> np.ndarray:
         keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=16).hexdigest() for t in texts]
-        missing = [i for i, k in enumerate(keys) if k not in self._d]
-        if missing:
+        with self._lock:
+            found = {k: self._d[k] for k in keys if k in self._d}
+        missing = [i for i, k in enumerate(keys) if k not in found]
+        if missing:  # embedded outside the lock: the model has its own
             vecs = np.asarray(embed([texts[i] for i in missing]), dtype=np.float32)
             for i, v in zip(missing, vecs):
-                self._d[keys[i]] = v
-        out = []
-        for k in keys:
-            self._d.move_to_end(k)
-            out.append(self._d[k])
-        while len(self._d) > self.size:
-            self._d.popitem(last=False)
-        return np.stack(out)
+                found[keys[i]] = v
+        with self._lock:
+            for k in keys:
+                self._d[k] = found[k]
+                self._d.move_to_end(k)
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)
+        return np.stack([found[k] for k in keys])
 
 
 # A question is a list of concepts; a concept is a tuple of alternatives, each a set of stems

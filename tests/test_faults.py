@@ -289,3 +289,35 @@ def test_a_burst_on_the_ui_queue_waits_rather_than_failing(data_dir):
         answers = [job.result(timeout=300) for job in jobs]
     answers = [json.loads(a) if isinstance(a, str) else a for a in answers]
     assert len(answers) == burst and all(a["citations"] and a["answer"] for a in answers)
+
+
+# ------------------------------------------------------------------ concurrent answers
+
+
+def test_sentence_vector_cache_is_safe_under_concurrent_answers():
+    """The API answers on many threads at once; the answerer's LRU cache must not lose a vector
+    that another thread evicts between its lookup and its read (KeyError before the lock)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+
+    from rag.answering import _VectorCache
+
+    cache = _VectorCache(size=8)
+    gate = threading.Barrier(8)
+
+    def embed(texts):
+        time.sleep(0)  # let other threads run between the lookup and the read
+        return np.array([[float(len(t)), float(sum(map(ord, t)))] for t in texts], dtype=np.float32)
+
+    def worker(n: int):
+        gate.wait()
+        for i in range(300):
+            texts = [f"setning {(n * 7 + i + j) % 24}" for j in range(6)]
+            got = cache.get_many(texts, embed)
+            assert np.array_equal(got, embed(texts))
+        return True
+
+    with ThreadPoolExecutor(8) as pool:
+        assert all(pool.map(worker, range(8)))
+    assert len(cache._d) <= 8
