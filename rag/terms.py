@@ -8,6 +8,7 @@ LINK), and rank them by how much the sentence that mentions the term reads like 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -138,14 +139,20 @@ class TermFinder:
         self.search = search
         self.size = size
         self._memo: dict[tuple[str, int], list[TermHit]] = {}
+        self._lock = threading.Lock()  # the API looks terms up on many threads at once
 
     def definitions(self, term: str, k: int = 5) -> list[TermHit]:
         key = (" ".join(str(term).split()).lower(), k)
-        if key not in self._memo:
-            if len(self._memo) >= self.size:
-                self._memo.pop(next(iter(self._memo)))
-            self._memo[key] = find_definitions(self.search, term, k)
-        return self._memo[key]
+        with self._lock:
+            hits = self._memo.get(key)
+        if hits is None:
+            hits = find_definitions(self.search, term, k)  # outside the lock: it searches
+            with self._lock:
+                if key not in self._memo and len(self._memo) >= self.size:
+                    self._memo.pop(next(iter(self._memo)))
+                self._memo[key] = hits
+        return hits
 
     def clear(self) -> None:
-        self._memo.clear()
+        with self._lock:
+            self._memo.clear()

@@ -321,3 +321,33 @@ def test_sentence_vector_cache_is_safe_under_concurrent_answers():
     with ThreadPoolExecutor(8) as pool:
         assert all(pool.map(worker, range(8)))
     assert len(cache._d) <= 8
+
+
+def test_term_memo_is_safe_under_concurrent_lookups(monkeypatch):
+    """/api/terms memoises answers in a small dict; eviction under concurrent calls must not raise."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rag import terms as terms_mod
+
+    def fake_find(search, term, k):
+        time.sleep(0)  # let other threads run between the miss and the store
+        return [term]
+
+    monkeypatch.setattr(terms_mod, "find_definitions", fake_find)
+    finder = terms_mod.TermFinder(search=None, size=1)  # every miss evicts
+    gate = threading.Barrier(8)
+
+    def worker(n: int):
+        gate.wait()
+        for i in range(5000):
+            term = f"begrep {(n + i) % 13}"
+            assert finder.definitions(term) == [term]
+        return True
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, to meet the race
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            assert all(pool.map(worker, range(8)))
+    finally:
+        sys.setswitchinterval(old)
