@@ -48,7 +48,8 @@ def run_eval(settings: Settings, gold: Path = DEFAULT_GOLD, url: str | None = No
     finally:
         if isinstance(target, HttpTarget):
             target.close()
-    report["gold"] = str(gold)
+    gold = Path(gold).resolve()
+    report["gold"] = str(gold.relative_to(PROJECT_ROOT) if gold.is_relative_to(PROJECT_ROOT) else gold)
     if judge_llm is not None:
         report["llm_judge"] = {"model": settings.llm_model, "failures": judge_llm.failures}
     return report
