@@ -33,8 +33,11 @@ test: install
 test-fast: install
 	$(BIN)/pytest -q -m "not slow"
 
-bench: install
+bench: index
 	$(BIN)/python bench/retrieval.py
+
+eval: index
+	$(BIN)/selvhjelp eval --report eval/reports/dev
 
 clean:
 	rm -rf $(VENV) data

@@ -87,17 +87,20 @@ class PassageStore:
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
-        """Turn a lost server connection into a message a person can act on."""
-        if not self.remote:
-            yield
-            return
+        """Turn a lost server connection, or Chroma's own failures, into a message a person can act on."""
         try:
             yield
-        except Exception as e:  # noqa: BLE001 - only transport failures are translated
-            if _is_connection_error(e):
+        except Exception as e:  # noqa: BLE001 - transport and Chroma failures are translated
+            if self.remote and _is_connection_error(e):
                 raise StoreUnavailableError(
                     f"Cannot reach the Chroma server at {self.location}: is it running? "
                     "Start it, or unset SELVHJELP_CHROMA_URL to use the embedded store."
+                ) from None
+            if type(e).__module__.startswith("chromadb"):
+                # e.g. "Error finding id" while another process rewrites the index
+                raise StoreUnavailableError(
+                    f"The index at {self.location} could not be read ({type(e).__name__}: {e}). "
+                    "It may be being updated: try again, or run `selvhjelp ingest`."
                 ) from None
             raise
 
