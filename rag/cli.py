@@ -137,6 +137,15 @@ def _read_questions(path: str) -> list[dict]:
     return rows
 
 
+def _run_batch(path: str, answer, on_error) -> None:
+    """One JSON line per input row, in order; a row that cannot be served gets an error line."""
+    for row in _read_questions(path):
+        try:
+            emit_json(answer(row))
+        except InputError as e:
+            emit_json(on_error(row, e))
+
+
 from .api_shapes import search_json  # noqa: E402  (shared with the HTTP API)
 
 
@@ -155,13 +164,8 @@ def search(
     try:
         a = _assistant()
         if questions:
-            for row in _read_questions(questions):
-                try:
-                    emit_json(search_json(a, row["id"], row["question"], k, filters))
-                except SelvhjelpError as e:
-                    if not isinstance(e, InputError):
-                        raise
-                    emit_json({"id": row["id"], "query": row["question"], "results": [], "error": str(e)})
+            _run_batch(questions, lambda row: search_json(a, row["id"], row["question"], k, filters),
+                       lambda row, e: {"id": row["id"], "query": row["question"], "results": [], "error": str(e)})
             return
         if not query:
             raise InputError("Give a query, or --questions FILE.jsonl")
@@ -281,11 +285,8 @@ def ask(
     try:
         a = _assistant()
         if questions:
-            for row in _read_questions(questions):
-                try:
-                    emit_json(a.ask(row["question"], filters=filters, qid=row["id"]).to_dict())
-                except InputError as e:
-                    emit_json({"id": row["id"], "question": row["question"], "error": str(e)})
+            _run_batch(questions, lambda row: a.ask(row["question"], filters=filters, qid=row["id"]).to_dict(),
+                       lambda row, e: {"id": row["id"], "question": row["question"], "error": str(e)})
             return
         if not question:
             raise InputError("Give a question, or --questions FILE.jsonl")
