@@ -134,6 +134,11 @@ _CONTRAST = re.compile(
     r"sterkere|svakere|mer enn|mindre enn|whereas|unlike|in contrast|differ\w*)\b",
     re.IGNORECASE,
 )
+# A contrast drawn inside one sentence («X …, mens Y …»), not just the word «forskjell».
+_DIRECT_CONTRAST = re.compile(
+    r"(?:,\s*mens\b|\bi motsetning til\b|\bderimot\b|\btil forskjell fra\b|\bwhereas\b|\bunlike\b|\bin contrast\b)",
+    re.IGNORECASE,
+)
 _ALIASES = {
     "aa": "Anonyme Alkoholikere",
     "sn": "Selvhjelp Norge",
@@ -714,6 +719,23 @@ class ExtractiveAnswerer:
         by_key = {(c.hit.passage.id, c.idx): c for c in cands}
         runs: list[list[_Cand]] = []
         used: set[tuple[str, int]] = set()
+        # A sentence that names both sides with a contrast («…, mens AA-grupper …») answers the
+        # comparison most directly: it goes first, if it scores close to the best one-sided quote.
+        both = []
+        for c in cands:
+            p0, p1 = position(c, 0), position(c, 1)
+            if p0 is not None and p1 is not None and _DIRECT_CONTRAST.search(c.text):
+                both.append(((side_score(c, 0, p0) + side_score(c, 1, p1)) / 2, c))
+        best_single = max((side_score(c, i, pos) for c in cands for i in (0, 1)
+                           if (pos := position(c, i)) is not None), default=0.0)
+        if both:
+            sc, c = max(both, key=lambda x: x[0])
+            if sc >= cfg.keep_ratio * best_single:
+                run = self._run(c, by_key, float("inf"))
+                for r in run:
+                    r.side = 2
+                    used.add((r.hit.passage.id, r.idx))
+                runs.append(run)
         for i in (0, 1):
             pool = []
             for c in cands:
@@ -760,8 +782,11 @@ class ExtractiveAnswerer:
             citations.append(Citation(n, p, quote))
             if comparison and run[0].side is not None and run[0].side != last_side:
                 last_side = run[0].side
-                side = comparison.left if last_side == 0 else comparison.right
-                lines.append(("\n" if lines else "") + self._phrase(language, "side", side=side))
+                if last_side == 2:
+                    heading = self._phrase(language, "side_both")
+                else:
+                    heading = self._phrase(language, "side", side=comparison.left if last_side == 0 else comparison.right)
+                lines.append(("\n" if lines else "") + heading)
             shown = " ".join(quote.split())
             lines.append(f"«{shown}» [{n}]" if language == "en" else f"{shown} [{n}]")
         if language == "en":

@@ -222,3 +222,18 @@ def test_a_number_about_something_else_is_no_answer(answerer):
     # The book counts participants and interviews, never Angstringen's members.
     q = "Hvor mange medlemmer har Angstringen?"
     assert ask(answerer, q, "nb").abstained
+
+
+def test_comparison_puts_a_direct_contrast_first(answerer):
+    """A sentence that names both sides with «mens»/«i motsetning til» answers a comparison most
+    directly (lines 1209–1212 of the book); it is quoted first, under its own heading."""
+    ans = ask(answerer, "Hva er forskjellen på en AA-gruppe og en SN-gruppe?", "nb")
+    assert_verbatim(ans)
+    body = ans.answer.split("\n\n", 1)[1]
+    assert body.startswith("Begge sider i samme setning:")
+    first = ans.citations[0].quote
+    assert AA.search(first) or "AA-grupp" in first
+    assert SN.search(first) or "SN-grupp" in first
+    assert re.search(r",\s*mens\b|i motsetning til|derimot|til forskjell fra", first)
+    # Both sides are still covered on their own.
+    assert "Om AA-gruppe:" in ans.answer and "Om SN-gruppe:" in ans.answer
