@@ -57,6 +57,17 @@ def build_index(tmp_root: Path) -> Path:
     return data
 
 
+def stop_process(proc: subprocess.Popen | None) -> None:
+    """Terminate a child process, killing it if it does not stop within 20 s."""
+    if proc and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -93,10 +104,4 @@ class Server:
         raise RuntimeError(f"server did not start: {self.log.read_text()[-2000:]}")
 
     def __exit__(self, *exc) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)

@@ -23,7 +23,7 @@ from rag.config import load_settings
 from rag.feedback import feedback_path
 from rag.pipeline import Assistant
 from rag.store import open_store
-from serve_helpers import build_index, free_port
+from serve_helpers import build_index, free_port, stop_process
 from test_llm import FakeOpenAI
 
 CHROMA = Path(sys.executable).parent / "chroma"
@@ -63,13 +63,7 @@ class Chroma:
             time.sleep(0.2)
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
 
 
 @pytest.fixture(scope="module")
