@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -17,7 +18,12 @@ ANSWER_KEYS = ["id", "question", "language", "answer", "citations", "abstained",
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory):
-    return build_index(tmp_path_factory.mktemp("cli-index"))
+    """A private copy of the session's test index: these subprocesses write sentence vectors to
+    its embedding cache, and the other modules' open connections stay out of their way."""
+    shared = build_index(tmp_path_factory.mktemp("cli-index"))
+    copy = tmp_path_factory.mktemp("cli-index-copy") / "data"
+    shutil.copytree(shared, copy)
+    return copy
 
 
 def run(data_dir, *args, stdin=None):
