@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import sys
 
+from typing import Annotated, Optional
+
 import typer
 from rich.console import Console
 
@@ -108,6 +110,13 @@ def ingest(
         )
 
 
+# The filter options shared by search, ask and chat.
+SourceOpt = Annotated[Optional[str], typer.Option("--source", help="Only anthology, sn or web.")]
+ChapterOpt = Annotated[Optional[int], typer.Option("--chapter", help="Only this chapter (0 = Forord).")]
+KindOpt = Annotated[Optional[str], typer.Option(
+    "--kind", help="Only body, abstract, footnote, quote, reference, table, list, sheet, web.")]
+
+
 def _assistant():
     from .pipeline import Assistant
 
@@ -155,9 +164,9 @@ def search(
     k: int = typer.Option(10, "-k", "--k", min=1, max=100, help="How many passages."),
     as_json: bool = typer.Option(False, "--json", help="JSON output for scripts."),
     questions: str = typer.Option(None, "--questions", help="Batch: a JSONL file of {\"id\", \"question\"} (or - for stdin); one JSON result per line, in order."),
-    source: str = typer.Option(None, "--source", help="Only anthology, sn or web."),
-    chapter: int = typer.Option(None, "--chapter", help="Only this chapter (0 = Forord)."),
-    kind: str = typer.Option(None, "--kind", help="Only body, abstract, footnote, quote, reference, table, list, sheet, web."),
+    source: SourceOpt = None,
+    chapter: ChapterOpt = None,
+    kind: KindOpt = None,
 ):
     """Find the passages that best match a question (hybrid: meaning + words)."""
     filters = _filters(source, chapter, kind)
@@ -276,9 +285,9 @@ def ask(
     question: str = typer.Argument(None, help="The question, in Norwegian or English."),
     as_json: bool = typer.Option(False, "--json", help="JSON output for scripts."),
     questions: str = typer.Option(None, "--questions", help="Batch: a JSONL file of {\"id\", \"question\"} (or - for stdin); one JSON answer per line, in order."),
-    source: str = typer.Option(None, "--source", help="Only anthology, sn or web."),
-    chapter: int = typer.Option(None, "--chapter", help="Only this chapter (0 = Forord)."),
-    kind: str = typer.Option(None, "--kind", help="Only this kind of passage."),
+    source: SourceOpt = None,
+    chapter: ChapterOpt = None,
+    kind: KindOpt = None,
 ):
     """Answer a question from the sources, with citations, or say that the sources don't answer it."""
     filters = _filters(source, chapter, kind)
@@ -301,7 +310,7 @@ def ask(
 
 @app.command()
 def chat(
-    source: str = typer.Option(None, "--source", help="Only anthology, sn or web."),
+    source: SourceOpt = None,
 ):
     """Chat in the terminal. Follow-up questions («hva med AA?») use the conversation. Ctrl-D to quit."""
     from rich.prompt import Prompt
