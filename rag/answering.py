@@ -29,6 +29,8 @@ from .citations import (
 from .config import PROJECT_ROOT
 from .language import detect_language
 from .prompts import load_prompt, phrase, render
+from .qtypes import PRESENT as _PRESENT
+from .qtypes import answer_type as _answer_type, holds as _holds
 from .safety import crisis_notice, is_medical_advice_request, medical_refusal
 from .types import Answer, Citation, Passage, ScoredPassage
 
@@ -85,37 +87,29 @@ class AnswerConfig:
 
 # ------------------------------------------------------------------ question analysis
 
-_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)(?:\s*[–-]\s*\d{2,4})?\b")
-_NUMBER = re.compile(
-    r"\b(?!(?:1[89]|20)\d\d\b)\d+|\b(?:to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|førti|"
-    r"femti|hundre|tusen|million\w*|milliard\w*|dusin|halvparten|flertall\w*|mange|flere|"
-    r"two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand)\b",
-    re.IGNORECASE,
-)
-_AMOUNT = re.compile(
-    r"\d[\d\s.,]*\s*(?:kr\b|kroner|mill\w*|milliard\w*|NOK|%|prosent)|\bkr\.?\s*\d", re.IGNORECASE
-)
-_ASK_YEAR = re.compile(
-    r"\b(?:når|hvilket år|hvilke år|hvilken dato|what year|which year|when|since when|siden når|"
-    r"kva år|årstall)\b",
-    re.IGNORECASE,
-)
-_ASK_NUMBER = re.compile(
-    r"\b(?:hvor mange|hvor mye|hvor stor|hvor lang|kor mange|kor mykje|how many|how much|"
-    r"how large|how big|how long|antall(?:et)?|number of|percent(?:age)?|prosent\w*)\b",
-    re.IGNORECASE,
-)
-_ASK_AMOUNT = re.compile(
-    r"\b(?:budsjett\w*|årsbudsjett\w*|budget\w*|koste\w*|cost\w*|lønn\w*|salary|salaries|"
-    r"hvor mye penger|how much money|omsetning|turnover|revenue)\b",
-    re.IGNORECASE,
-)
-_ASK_PHONE = re.compile(r"\b(?:telefon\w*|tlf|phone|telephone|ringe|call)\b", re.I)
-_PHONE = re.compile(r"(?<!\d)(?:\+47\s*)?(?:\d{2}\s?\d{2}\s?\d{2}\s?\d{2}|\d{3}\s?\d{2}\s?\d{3}|1\d{2}(?:\s\d{3})?)(?!\d)")
-_PRESENT = re.compile(
-    r"\b(?:i dag|idag|nå for tiden|nåværende|dagens|today|today's|current|currently|nowadays)\b", re.I
-)
-_ASK_NAME = re.compile(r"\b(?:hvem|kven|who|whom|hvilken person|which person)\b", re.IGNORECASE)
+_COUNTED = re.compile(r"\b(?:hvor|kor|how)\s+(?:mange|many)\s+([^\W\d_]+(?:[- ][^\W\d_]+)?)", re.I)
+
+
+def _counted_stem(question: str, language: str) -> str | None:
+    """The stem of what a how-many question counts ("medlemmer" → "medlem")."""
+    m = _COUNTED.search(question)
+    if not m:
+        return None
+    stems = content_stems(m.group(1), language)
+    return stems[0] if stems else None
+
+
+def _has_stem(stems: frozenset[str], stem: str) -> bool:
+    return stem in stems or (len(stem) >= 4 and any(s.startswith(stem) or s.endswith(stem) for s in stems))
+
+
+@lru_cache(maxsize=2048)
+def _meta_stems(p: Passage) -> frozenset[str]:
+    # For the anthology, ``title`` is the book's title (it names "Norge" for every passage).
+    title = "" if p.source == "anthology" else (p.title or "")
+    meta = " ".join([p.chapter_title or "", title, *(p.authors or ())])
+    return frozenset(content_stems(meta, "nb"))
+
 
 _ARTICLES = r"(?:en|ei|et|ein|eit|den|det|de|an|a|the)\s+"
 _SIDE = r"(?:" + _ARTICLES + r")?(.+?)"
@@ -176,87 +170,6 @@ def _asks_something(question: str) -> bool:
     return bool(_QUESTION.search(question))
 
 
-_WH = re.compile(
-    r"\b(?:hva|hvem|hvor|hvordan|hvorfor|når|hvilke\w*|kva|kven|kor|korleis|kvifor|what|who|whom|"
-    r"where|how|why|when|which)\b",
-    re.IGNORECASE,
-)
-_ASK_NAME_PHRASE = re.compile(r"\b(?:hva heter|kva heiter|what is the name|what's the name|navnet på)\b", re.I)
-_ASK_PERSON = re.compile(
-    r"\b(?:(?:hva|kva) (?:heter|heiter) (?:den|han|hun|personen|lederen)|navnet på (?:den|personen|lederen)|"
-    r"what is the name of the (?:person|director|leader|head)|"
-    r"(?:who|hvem) (?:is|was|er|var) (?:the |dagens |nåværende )?(?:current |present )?"
-    r"(?:director|leader|head|chair\w*|leder\w*|daglig leder|direktør\w*|styreleder\w*))\b",
-    re.I,
-)
-_PERSON_NAME = re.compile(r"(?<!^)\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ]\.)*\s+[A-ZÆØÅ][a-zæøåé]+\b")
-
-
-def _answer_type(question: str) -> str | None:
-    """What kind of fact the question asks for, judged from its first question word
-    ("How do groups choose who leads?" is a how-question, not a who-question)."""
-    if _ASK_AMOUNT.search(question):
-        return "amount"
-    m = _WH.search(question)
-    head = question[m.start():] if m else question
-    if _ASK_PERSON.search(question):
-        return "person"
-    if _ASK_PHONE.search(question):
-        return "phone"
-    for kind, pat in (("number", _ASK_NUMBER), ("year", _ASK_YEAR), ("name", _ASK_NAME_PHRASE), ("name", _ASK_NAME)):
-        hit = pat.search(head)
-        if hit and hit.start() == 0:
-            return kind
-    return None
-
-
-_COUNTED = re.compile(r"\b(?:hvor|kor|how)\s+(?:mange|many)\s+([^\W\d_]+(?:[- ][^\W\d_]+)?)", re.I)
-
-
-def _counted_stem(question: str, language: str) -> str | None:
-    """The stem of what a how-many question counts ("medlemmer" → "medlem")."""
-    m = _COUNTED.search(question)
-    if not m:
-        return None
-    stems = content_stems(m.group(1), language)
-    return stems[0] if stems else None
-
-
-def _has_stem(stems: frozenset[str], stem: str) -> bool:
-    return stem in stems or (len(stem) >= 4 and any(s.startswith(stem) or s.endswith(stem) for s in stems))
-
-
-@lru_cache(maxsize=2048)
-def _meta_stems(p: Passage) -> frozenset[str]:
-    # For the anthology, ``title`` is the book's title (it names "Norge" for every passage).
-    title = "" if p.source == "anthology" else (p.title or "")
-    meta = " ".join([p.chapter_title or "", title, *(p.authors or ())])
-    return frozenset(content_stems(meta, "nb"))
-
-
-def _names(sentence: str) -> set[str]:
-    """Proper-noun-like tokens: capitalised words after the first, and acronyms."""
-    words = tokens(sentence)
-    out = {w for w in words[1:] if w[:1].isupper() and len(w) > 1}
-    out |= {w for w in words if len(w) >= 2 and w.isupper()}
-    return out
-
-
-def _holds(kind: str | None, sentence: str, question: str) -> bool:
-    if kind is None:
-        return True
-    if kind == "year":
-        return bool(_YEAR.search(sentence))
-    if kind == "amount":
-        return bool(_AMOUNT.search(sentence))
-    if kind == "number":
-        return bool(_NUMBER.search(sentence))
-    if kind == "phone":
-        return bool(_PHONE.search(sentence))
-    q_names = {w.lower().rstrip("s") for w in tokens(question)}
-    if kind == "person":
-        return any(not all(w.lower().rstrip("s") in q_names for w in m.split()) for m in _PERSON_NAME.findall(sentence))
-    return any(n.lower().rstrip("s") not in q_names for n in _names(sentence))
 
 
 # ------------------------------------------------------------------ sentences
@@ -642,6 +555,9 @@ class ExtractiveAnswerer:
                 return []
         if kind is not None:
             typed = [c for c in ranked if _holds(kind, c.text, question)]
+            if kind == "date" and not typed:
+                # The book may give only the year of a day asked for: quote that.
+                typed = [c for c in ranked if _holds("year", c.text, question)]
             counted = _counted_stem(question, language) if kind == "number" else None
             if counted:
                 # "How many members …?": a number about something else is no answer.

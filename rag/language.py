@@ -11,6 +11,9 @@ import re
 import threading
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_NB_LETTERS = re.compile(r"[æøåÆØÅ]")
+# Quoted stretches: titles and names quoted in another language.
+_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"|‘[^’]*’|(?<!\w)'[^']*'(?!\w)")
 
 # Function words that only one of the two languages uses (lower case).
 _EN_CUES = frozenset(
@@ -59,8 +62,14 @@ def _cue_vote(words: list[str]) -> int:
 
 def detect_language(text: str) -> str:
     """Return "nb" or "en" for a question."""
-    if re.search(r"[æøåÆØÅ]", text):
+    # æøå in an ordinary word means Norwegian; not in a quoted title or a name, which an English
+    # question may carry («emphasised at the 'Selvhjelp på norsk' seminars», "Ånund Brottveit").
+    bare = _QUOTED.sub(" ", text)
+    if any(_NB_LETTERS.search(w) and not (i and w[:1].isupper())
+           for i, w in enumerate(_WORD.findall(bare))):
         return "nb"
+    if len(_WORD.findall(bare)) >= 3:
+        text = bare
     raw = _WORD.findall(text)
     words = [w.lower() for w in raw]
     if not words:

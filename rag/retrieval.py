@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
+from .chunking import split_sentences
+from .qtypes import answer_type, asks_definition, defines, holds
 from .types import Passage, ScoredPassage
 
 if TYPE_CHECKING:
@@ -94,6 +96,13 @@ class FusionConfig:
     translate_english: bool = True
     # Up to this many passages, dense search is an exact scan in memory; above, Chroma's ANN index.
     exact_limit: int = 50_000
+    # Answer-type boost: among the best `type_pool` candidates, a passage that holds what the
+    # question asks for (a year for "when", a number for "how many", a name for "who") gains
+    # `type_weight`; for "what is / what does … mean" one that defines something gains
+    # `definition_weight` (bench/retrieval.py: MRR@10 0.730 -> 0.756 on the dev set).
+    type_weight: float = 0.02
+    definition_weight: float = 0.01
+    type_pool: int = 40
 
 
 def fuse(dense: dict[str, float], lexical: dict[str, float], coverage: float,
@@ -154,6 +163,13 @@ class _Snapshot:
         self.by_id = {p.id: p for p in passages}
         self.bm25 = Bm25Index(passages)
         self.key = key
+        self._sentences: dict[str, list[str]] = {}
+
+    def sentences(self, p: Passage) -> list[str]:
+        got = self._sentences.get(p.id)
+        if got is None:
+            got = self._sentences[p.id] = split_sentences(p.text)
+        return got
 
 
 class HybridRetriever:
@@ -210,6 +226,26 @@ class HybridRetriever:
         return {pid: sum(v) / len(vectors) for pid, v in acc.items() if len(v) == len(vectors)} or \
             {pid: max(v) for pid, v in acc.items()}
 
+    def _boost_types(self, ranked: list, query: str, snap: _Snapshot) -> list:
+        cfg = self.config
+        kind = answer_type(query) if cfg.type_weight else None
+        definition = asks_definition(query) if cfg.definition_weight else False
+        if not kind and not definition:
+            return ranked
+        head = []
+        for pid, score, signals in ranked[:cfg.type_pool]:
+            p = snap.by_id.get(pid)
+            if p is not None:
+                if kind and any(holds(kind, s, query) for s in snap.sentences(p)):
+                    score += cfg.type_weight
+                    signals = {**signals, "type": kind}
+                if definition and defines(p.text):
+                    score += cfg.definition_weight
+                    signals = {**signals, "defines": 1}
+            head.append((pid, score, signals))
+        head.sort(key=lambda x: x[1], reverse=True)
+        return head + ranked[cfg.type_pool:]
+
     def search(self, query: str, k: int = 10, filters: dict[str, Any] | None = None,
                language: str | None = None) -> SearchResult:
         filters = {key: v for key, v in (filters or {}).items() if v not in (None, "", [])}
@@ -239,7 +275,10 @@ class HybridRetriever:
         lexical = {snap.passages[i].id: float(lex_scores[i]) for i in top if lex_scores[i] > 0}
         t3 = time.perf_counter()
         timings["bm25"] = (t3 - t2) * 1000
-        ranked = fuse(dense, lexical, coverage, self.config)[:k]
+        ranked = fuse(dense, lexical, coverage, self.config)
+        if self.config.method == "boost":
+            ranked = self._boost_types(ranked, query, snap)
+        ranked = ranked[:k]
         hits = [ScoredPassage(passage=snap.by_id[pid], score=float(score), rank=rank, signals=signals)
                 for rank, (pid, score, signals) in enumerate(ranked, 1) if pid in snap.by_id]
         timings["fuse"] = (time.perf_counter() - t3) * 1000

@@ -16,6 +16,9 @@ from rag.language import detect_language
     "og hvem startet den?",
     "jeg vil ikke leve lenger",
     "Fortrolige fremmede",
+    "Hvem er Åse?",
+    "Før eller siden må noen starte gruppa",
+    "Hva sier kapittelet «Selvhjelp på norsk» om autonomi?",
 ])
 def test_norwegian(question):
     assert detect_language(question) == "nb"
@@ -32,6 +35,10 @@ def test_norwegian(question):
     "What about AA?",
     "I want to die",
     "confidential strangers",
+    # Norwegian letters only in a quoted title or a name:
+    "Which four features of self-help were emphasised at the 1990s 'Selvhjelp på norsk' seminars?",
+    "What does the chapter «Fortrolige fremmede» say about AA?",
+    "When did Ånund Brottveit and Marte Feiring sign the foreword?",
 ])
 def test_english(question):
     assert detect_language(question) == "en"

@@ -150,3 +150,30 @@ def test_search_cli_without_index_exits_cleanly(tmp_path):
     res = _cli(tmp_path / "nothing", "search", "selvhjelp")
     assert res.returncode == 2
     assert "selvhjelp ingest" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_answer_type_boost_marks_and_lifts_passages_that_hold_the_type(assistant):
+    """A when-question: passages holding a year are lifted (and say so in their signals);
+    switching the boost off gives the plain fused order."""
+    q = "Når startet den første angstringen opp?"
+    retriever = assistant.retriever
+    boosted = retriever.search(q, k=10)
+    typed = [h for h in boosted.hits if h.signals.get("type") == "year"]
+    assert typed and all(any(c.isdigit() for c in h.passage.text) for h in typed)
+    assert "1986" in boosted.hits[0].passage.text
+    old = retriever.config
+    try:
+        retriever.config = FusionConfig(type_weight=0.0, definition_weight=0.0)
+        plain = retriever.search(q, k=10)
+    finally:
+        retriever.config = old
+    assert not any("type" in h.signals for h in plain.hits)
+    by_id = {h.passage.id: h.score for h in plain.hits}
+    for h in typed:  # exactly the configured weight on top of the fused score
+        if h.passage.id in by_id:
+            assert h.score == pytest.approx(by_id[h.passage.id] + old.type_weight, abs=1e-6)
+
+
+def test_english_question_quoting_a_norwegian_title_is_english(assistant):
+    res = assistant.search("Which four features of self-help were emphasised at the 'Selvhjelp på norsk' seminars?", k=3)
+    assert res.language == "en" and res.gloss

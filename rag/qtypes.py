@@ -1,0 +1,136 @@
+"""What kind of fact a question asks for (a year, a number, a name, a definition …) and
+whether a sentence or passage holds one. Shared by retrieval (a small boost for passages that
+can answer the question's type) and the extractive answerer (which requires it)."""
+from __future__ import annotations
+
+import re
+
+from .citations import tokens
+
+YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)(?:\s*[–-]\s*\d{2,4})?\b")
+NUMBER = re.compile(
+    r"\b(?!(?:1[89]|20)\d\d\b)\d+|\b(?:to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|førti|"
+    r"femti|hundre|tusen|million\w*|milliard\w*|dusin|halvparten|flertall\w*|mange|flere|"
+    r"two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand)\b",
+    re.IGNORECASE,
+)
+AMOUNT = re.compile(
+    r"\d[\d\s.,]*\s*(?:kr\b|kroner|mill\w*|milliard\w*|NOK|%|prosent)|\bkr\.?\s*\d", re.IGNORECASE
+)
+_ASK_YEAR = re.compile(
+    r"\b(?:når|hvilket år|hvilke år|hvilken periode|hvilket tidsrom|what year|which year|"
+    r"what period|which period|when|since when|siden når|kva år|årstall)\b",
+    re.IGNORECASE,
+)
+_ASK_DATE = re.compile(r"\b(?:hvilken dato|hvilken dag|på hvilken dato|what date|which date|what day|which day)\b", re.I)
+_MONTHS_NB = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
+_MONTHS_EN = "january|february|march|april|may|june|july|august|september|october|november|december"
+DATE = re.compile(
+    rf"\b\d{{1,2}}\.\s*(?:{_MONTHS_NB})\b|\b(?:{_MONTHS_EN})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS_EN})\b|"
+    r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b",
+    re.IGNORECASE,
+)
+_ASK_NUMBER = re.compile(
+    r"\b(?:hvor mange|hvor mye|hvor stor|hvor lang|kor mange|kor mykje|how many|how much|"
+    r"how large|how big|how long|antall(?:et)?|number of|percent(?:age)?|prosent\w*)\b",
+    re.IGNORECASE,
+)
+_ASK_AMOUNT = re.compile(
+    r"\b(?:budsjett\w*|årsbudsjett\w*|budget\w*|koste\w*|cost\w*|lønn\w*|salary|salaries|"
+    r"hvor mye penger|how much money|omsetning|turnover|revenue)\b",
+    re.IGNORECASE,
+)
+# Not a bare "call": "prefer to call self-help a possibility" asks why, not for a number.
+_ASK_PHONE = re.compile(
+    r"\b(?:telefon\w*|tlf|phone|telephone|ringe|number to call|(?:can|could|should|do) (?:i|we|you) call|"
+    r"call (?:them|someone|somebody))\b", re.I)
+_PHONE = re.compile(r"(?<!\d)(?:\+47\s*)?(?:\d{2}\s?\d{2}\s?\d{2}\s?\d{2}|\d{3}\s?\d{2}\s?\d{3}|1\d{2}(?:\s\d{3})?)(?!\d)")
+PRESENT = re.compile(
+    r"\b(?:i dag|idag|nå for tiden|nåværende|dagens|today|today's|current|currently|nowadays)\b", re.I
+)
+_ASK_NAME = re.compile(r"\b(?:hvem|kven|who|whom|hvilken person|which person)\b", re.IGNORECASE)
+
+
+_WH = re.compile(
+    r"\b(?:hva|hvem|hvor|hvordan|hvorfor|når|hvilke\w*|kva|kven|kor|korleis|kvifor|what|who|whom|"
+    r"where|how|why|when|which)\b",
+    re.IGNORECASE,
+)
+_ASK_NAME_PHRASE = re.compile(r"\b(?:hva heter|kva heiter|what is the name|what's the name|navnet på)\b", re.I)
+_ASK_PERSON = re.compile(
+    r"\b(?:(?:hva|kva) (?:heter|heiter) (?:den|han|hun|personen|lederen)|navnet på (?:den|personen|lederen)|"
+    r"what is the name of the (?:person|director|leader|head)|"
+    r"(?:who|hvem) (?:is|was|er|var) (?:the |dagens |nåværende )?(?:current |present )?"
+    r"(?:director|leader|head|chair\w*|leder\w*|daglig leder|direktør\w*|styreleder\w*))\b",
+    re.I,
+)
+_PERSON_NAME = re.compile(r"(?<!^)\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ]\.)*\s+[A-ZÆØÅ][a-zæøåé]+\b")
+
+
+def answer_type(question: str) -> str | None:
+    """What kind of fact the question asks for, judged from its first question word
+    ("How do groups choose who leads?" is a how-question, not a who-question)."""
+    if _ASK_AMOUNT.search(question):
+        return "amount"
+    m = _WH.search(question)
+    head = question[m.start():] if m else question
+    if _ASK_PERSON.search(question):
+        return "person"
+    if _ASK_PHONE.search(question):
+        return "phone"
+    for kind, pat in (("number", _ASK_NUMBER), ("date", _ASK_DATE), ("year", _ASK_YEAR), ("name", _ASK_NAME_PHRASE), ("name", _ASK_NAME)):
+        hit = pat.search(head)
+        if hit and hit.start() == 0:
+            return kind
+    return None
+
+
+def _names(sentence: str) -> set[str]:
+    """Proper-noun-like tokens: capitalised words after the first, and acronyms."""
+    words = tokens(sentence)
+    out = {w for w in words[1:] if w[:1].isupper() and len(w) > 1}
+    out |= {w for w in words if len(w) >= 2 and w.isupper()}
+    return out
+
+
+def holds(kind: str | None, sentence: str, question: str) -> bool:
+    if kind is None:
+        return True
+    if kind == "year":
+        return bool(YEAR.search(sentence))
+    if kind == "date":
+        return bool(DATE.search(sentence))
+    if kind == "amount":
+        return bool(AMOUNT.search(sentence))
+    if kind == "number":
+        return bool(NUMBER.search(sentence))
+    if kind == "phone":
+        return bool(_PHONE.search(sentence))
+    q_names = {w.lower().rstrip("s") for w in tokens(question)}
+    if kind == "person":
+        return any(not all(w.lower().rstrip("s") in q_names for w in m.split()) for m in _PERSON_NAME.findall(sentence))
+    return any(n.lower().rstrip("s") not in q_names for n in _names(sentence))
+
+
+# A question asking what something is or means, and the phrasings a passage uses to define.
+DEFINITION_QUESTION = re.compile(
+    r"\b(?:hva (?:er|var|betyr|menes|innebærer|står)|hva er (?:den|det) såkalte|hvordan (?:defineres|definerer|"
+    r"forstås|beskrives)|hva (?:legger|mener) \w+ (?:i|med)|what (?:is|are|was|does|do)\b.*\b(?:mean|stand for)\b|"
+    r"what is meant|what is an?\b|what are\b|how (?:is|are|do|does) \w+(?: \w+)? (?:define|defined|understand)|"
+    r"\bdefin\w*)",
+    re.IGNORECASE,
+)
+DEFINITION_CUE = re.compile(
+    r"\b(?:menes|betyr|står for|akronym|defineres|definerer|definert|definisjon\w*|begrepet|forstås som|"
+    r"forstår \w+ (?:dette|denne|det|dem) som|omtales som|kalles|betegne\w*|innebærer)\b|«[^»]{2,60}»\s+(?:om|som)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_definition(question: str) -> bool:
+    return bool(DEFINITION_QUESTION.search(question))
+
+
+def defines(text: str) -> bool:
+    """Whether a text uses a defining phrasing («Med X menes …», «X står for …»)."""
+    return bool(DEFINITION_CUE.search(text))
