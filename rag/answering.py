@@ -30,7 +30,7 @@ from .config import PROJECT_ROOT
 from .language import detect_language
 from .prompts import load_prompt, phrase, render
 from .qtypes import PRESENT as _PRESENT
-from .qtypes import answer_type as _answer_type, holds as _holds
+from .qtypes import answer_type as _answer_type, asks_definition, defines, holds as _holds
 from .safety import crisis_notice, is_medical_advice_request, medical_refusal
 from .types import Answer, Citation, Passage, ScoredPassage
 
@@ -71,6 +71,12 @@ class AnswerConfig:
     # or half its weight (one common shared word such as "Norwegian" is chance, not an answer).
     min_shared_words: int = 2
     min_single_word_lex: float = 0.34
+    # A sentence this close to the question in meaning (normalised cosine, see dense_floor)
+    # is on topic even when it shares few words («datamaterialet … samlet inn» vs
+    # «datainnsamlingen»): it passes the shared-word and counted-noun checks.
+    strong_dense: float = 0.6
+    # "What is X / what does X mean": a sentence that defines («menes», «står for») gains this.
+    definition_bonus: float = 0.1
     min_typed_lex_en: float = 0.12
     # Sentence cosines mapped linearly from [floor, ceiling] to [0, 1].
     dense_floor: float = 0.80
@@ -111,6 +117,7 @@ def _meta_stems(p: Passage) -> frozenset[str]:
     return frozenset(content_stems(meta, "nb"))
 
 
+_QUOTED_NAME = re.compile(r"«([^»]{2,60})»|“([^”]{2,60})”|\"([^\"]{2,60})\"|(?<!\w)'([^']{2,60})'(?!\w)")
 _ARTICLES = r"(?:en|ei|et|ein|eit|den|det|de|an|a|the)\s+"
 _SIDE = r"(?:" + _ARTICLES + r")?(.+?)"
 _COMPARE = [
@@ -385,7 +392,8 @@ class ExtractiveAnswerer:
             return Answer(question, language, self._phrase(language, "crisis_answer"), [], True,
                           notice=notice, backend=self.backend)
 
-        comparison = detect_comparison(question)
+        # "How many factors … in the chapter comparing X and Y?" asks for a number, not a contrast.
+        comparison = detect_comparison(question) if _answer_type(question) is None else None
         hits = list(hits[: cfg.max_passages])
         side_hits: list[list[ScoredPassage]] = []
         if comparison and search is not None:
@@ -448,6 +456,11 @@ class ExtractiveAnswerer:
         w_lex, w_ret = (cfg.w_lex_en, cfg.w_ret_en) if language == "en" else (cfg.w_lex_nb, cfg.w_ret_nb)
         for c in cands:
             c.score = (w_lex * c.lex + w_ret * c.ret) / (w_lex + w_ret)
+        definition = asks_definition(question)
+        if definition:
+            for c in cands:
+                if defines(c.text):
+                    c.score += cfg.definition_bonus
         if self.embed_passages is None or (query_vector is None and self.embed_query is None):
             return query
         # Dense similarity for the most promising sentences only; vectors are cached.
@@ -459,6 +472,8 @@ class ExtractiveAnswerer:
         for c, x in zip(top, cos):
             c.dense = min(max((float(x) - cfg.dense_floor) / span, 0.0), 1.0)
             c.score = (w_lex * c.lex + w_ret * c.ret + cfg.w_dense * c.dense) / (w_lex + w_ret + cfg.w_dense)
+            if definition and defines(c.text):
+                c.score += cfg.definition_bonus
         return query
 
     def _evidence(self, c: _Cand, language: str) -> float:
@@ -475,7 +490,9 @@ class ExtractiveAnswerer:
         if best < floor:
             return True
         need = min(cfg.min_shared_words, len(query.concepts))
-        if max(query.shared(c.sent.stems) for run in chosen for c in run) < need and max(c.lex for run in chosen for c in run) < cfg.min_single_word_lex:
+        if (max(query.shared(c.sent.stems) for run in chosen for c in run) < need
+                and max(c.lex for run in chosen for c in run) < cfg.min_single_word_lex
+                and max(c.dense or 0.0 for run in chosen for c in run) < cfg.strong_dense):
             return True
         if cfg.min_top_dense is not None:
             dense = [h.signals.get("dense") for h in hits if h.signals.get("dense") is not None]
@@ -508,8 +525,12 @@ class ExtractiveAnswerer:
     def _entities(self, question: str, language: str) -> list[Concept]:
         """Concepts for the names in the question: runs of capitalised words after the first
         word, and acronyms ("Self-help Norway's", "Mental Helse", "Angstringen", "SN")."""
+        # A quoted name is one entity, lower-case words and all («De blindes selvhjelpsforbund»).
+        quoted = ["".join(g).strip() for g in _QUOTED_NAME.findall(question) if "".join(g).strip()]
+        runs = list(quoted)
+        question = _QUOTED_NAME.sub(" , ", question)
         words = re.findall(r"[^\W_]+(?:-[^\W_]+)*", question)
-        runs, cur = [], []
+        cur = []
         for k, w in enumerate(words):
             if (k > 0 and w[:1].isupper()) or (len(w) >= 2 and w.isupper()):
                 cur.append(w)
@@ -520,7 +541,8 @@ class ExtractiveAnswerer:
             runs.append(" ".join(cur))
         out = []
         for run in runs:
-            own = frozenset(content_stems(run, language))
+            # Quoted names are Norwegian even in an English question: Norwegian stop words.
+            own = frozenset(content_stems(run, "nb" if run in quoted else language))
             alts = [own] if own else []
             concepts = question_concepts(run, language, self.glossary)
             if len(concepts) == 1:  # the whole name is one glossary phrase: its translations count
@@ -561,7 +583,8 @@ class ExtractiveAnswerer:
             counted = _counted_stem(question, language) if kind == "number" else None
             if counted:
                 # "How many members …?": a number about something else is no answer.
-                typed = [c for c in typed if _has_stem(c.sent.stems, counted) or c.lex >= 0.5]
+                typed = [c for c in typed if _has_stem(c.sent.stems, counted) or c.lex >= 0.5
+                         or (c.dense or 0.0) >= cfg.strong_dense]  # «fem stadier» for «faser»
             # It must be about what the question names ("SN's budget", not a town's budget),
             # in the sentence itself or the one before it ("Latour … Han identifiserer fem …").
             ents = self._entities(question, language)

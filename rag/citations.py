@@ -49,7 +49,7 @@ STOPWORDS_EN = frozenset(
     shall may might must also book sources source say says said tell describe mean means
     meant explain define definition characterise characterize according actually many much
     as kind kinds type types sort sorts presented mentioned listed described give gave good
-    get want need please
+    get want need please author authors anthology
     """.split()
 )
 

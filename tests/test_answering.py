@@ -237,3 +237,28 @@ def test_comparison_puts_a_direct_contrast_first(answerer):
     assert re.search(r",\s*mens\b|i motsetning til|derimot|til forskjell fra", first)
     # Both sides are still covered on their own.
     assert "Om AA-gruppe:" in ans.answer and "Om SN-gruppe:" in ans.answer
+
+
+def test_typed_question_mentioning_a_comparison_is_not_answered_as_one(answerer):
+    """"How many … in the chapter comparing X and Y?" asks for a number, not for two sides."""
+    q = "How many therapeutic factors from Yalom are listed in the chapter comparing self-help and treatment groups?"
+    assert detect_comparison(q) is not None  # the phrase alone would look like a comparison
+    ans = ask(answerer, q, "en")
+    assert "each side" not in ans.answer and "On self-help" not in ans.answer
+
+
+def test_quoted_name_is_one_entity_for_a_when_question(answerer):
+    ans = ask(answerer, "When was 'De blindes selvhjelpsforbund' founded?", "en")
+    assert not ans.abstained, ans.answer
+    assert_verbatim(ans)
+    assert "1900" in ans.citations[0].quote and "blindes selvhjelpsforbund" in ans.citations[0].quote
+
+
+def test_definition_question_prefers_the_defining_sentence(answerer):
+    # Retrieval ranks a passage that only uses the word first; the defining one comes second.
+    hits = scored(passages_with("konkluderte Katz likevel") + passages_with("«selvhjelpsfeltet» om"))
+    assert len(hits) == 2
+    ans = answerer.answer("Hva menes med selvhjelpsfeltet?", hits, language="nb")
+    assert not ans.abstained, ans.answer
+    assert_verbatim(ans)
+    assert "begrepet «selvhjelpsfeltet» om" in " ".join(ans.citations[0].quote.split())
