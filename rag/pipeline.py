@@ -192,7 +192,9 @@ class Assistant:
             preload()
             self.embeddings.embed_query("selvhjelp")
             if self.index_ready():
-                self.retriever.snapshot()
+                snap = self.retriever.snapshot()
+                if self.retriever.glossary is not None:
+                    snap.english_bm25(self.retriever.glossary)  # else built by the first English question
         except SelvhjelpError:
             pass  # health reports it; the first question gets the clear error
 

@@ -9,7 +9,8 @@ from .citations import tokens
 
 YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)(?:\s*[–-]\s*\d{2,4})?\b")
 NUMBER = re.compile(
-    r"\b(?!(?:1[89]|20)\d\d\b)\d+|\b(?:to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|førti|"
+    # Not a page or chapter reference («s. 6», «kap. 2») nor part of a compound («12-trinns»).
+    r"(?<!\bs\. )(?<!\bs\.)(?<!\bkap\. )(?<!\bnr\. )(?<!\bp\. )(?<!\bpp\. )\b(?!(?:1[89]|20)\d\d\b)\d+\b(?!-[^\W\d_])|\b(?:to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|førti|"
     r"femti|hundre|tusen|million\w*|milliard\w*|dusin|halvparten|flertall\w*|mange|flere|"
     r"two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand)\b",
     re.IGNORECASE,
@@ -28,6 +29,13 @@ _MONTHS_EN = "january|february|march|april|may|june|july|august|september|octobe
 DATE = re.compile(
     rf"\b\d{{1,2}}\.\s*(?:{_MONTHS_NB})\b|\b(?:{_MONTHS_EN})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS_EN})\b|"
     r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b",
+    re.IGNORECASE,
+)
+_ASK_FREQUENCY = re.compile(r"\b(?:hvor ofte|kor ofte|how often|how frequently)\b", re.I)
+FREQUENCY = re.compile(
+    r"\b(?:hver|annenhver|annakvar|kvar|every|each|once|twice|once a|en gang i|to ganger i|\d+ ganger i)\s+"
+    r"(?:\w+\s+)?(?:dag|uke|uka|måned|måneden|år|week|month|day|year|fortnight)\w*\b|"
+    r"\b(?:ukentlig\w*|månedlig\w*|daglig\w*|weekly|monthly|daily|fortnightly|\d+\s*ganger)\b",
     re.IGNORECASE,
 )
 _ASK_NUMBER = re.compile(
@@ -67,18 +75,31 @@ _ASK_PERSON = re.compile(
 _PERSON_NAME = re.compile(r"(?<!^)\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ]\.)*\s+[A-ZÆØÅ][a-zæøåé]+\b")
 
 
+_CONDITIONAL = re.compile(
+    r"^\s*(?:when|if|når|hvis|om)\s+(?!(?:did|does|do|is|are|was|were|will|can|ble|er|var|blir|har|kan|skal)\b)"
+    r"[^,?]*(,)\s*(?:do|does|did|is|are|was|were|can|could|should|would|will|what|how|why|who|which|"
+    r"where|hva|hvor|hvordan|hvorfor|hvem|hvilke\w*|kor|er|var|kan|skal|bør|vil|blir)\b",
+    re.IGNORECASE,
+)
+
+
 def answer_type(question: str) -> str | None:
     """What kind of fact the question asks for, judged from its first question word
     ("How do groups choose who leads?" is a how-question, not a who-question)."""
     if _ASK_AMOUNT.search(question):
         return "amount"
+    # "When the authors speak of X, do they mean …?": the when-clause sets the scene; the
+    # question is what follows the comma.
+    cond = _CONDITIONAL.match(question)
+    if cond:
+        question = question[cond.end(1):]
     m = _WH.search(question)
     head = question[m.start():] if m else question
     if _ASK_PERSON.search(question):
         return "person"
     if _ASK_PHONE.search(question):
         return "phone"
-    for kind, pat in (("number", _ASK_NUMBER), ("date", _ASK_DATE), ("year", _ASK_YEAR), ("name", _ASK_NAME_PHRASE), ("name", _ASK_NAME)):
+    for kind, pat in (("frequency", _ASK_FREQUENCY), ("number", _ASK_NUMBER), ("date", _ASK_DATE), ("year", _ASK_YEAR), ("name", _ASK_NAME_PHRASE), ("name", _ASK_NAME)):
         hit = pat.search(head)
         if hit and hit.start() == 0:
             return kind
@@ -100,6 +121,8 @@ def holds(kind: str | None, sentence: str, question: str) -> bool:
         return bool(YEAR.search(sentence))
     if kind == "date":
         return bool(DATE.search(sentence))
+    if kind == "frequency":
+        return bool(FREQUENCY.search(sentence))
     if kind == "amount":
         return bool(AMOUNT.search(sentence))
     if kind == "number":

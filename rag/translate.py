@@ -233,6 +233,26 @@ class Glossary:
         coverage = translated / content if content else 0.0
         return Translation(gloss, coverage, tuple(matched), tuple(unknown))
 
+    def norwegian_to_english(self) -> dict[str, frozenset[str]]:
+        """Each single Norwegian word of the glossary (lower case) → the English lemmas of the
+        entries that translate to it (stop words left out). Used to index Norwegian passages
+        under English words too (document translation, the mirror of the query gloss)."""
+        out: dict[str, set[str]] = {}
+        for key, norwegian in self._entries.items():
+            english = {w for w in key if not _is_stop(w)}
+            if not english:
+                continue
+            for alt in norwegian:
+                words = alt.lower().split()
+                if len(words) == 1:
+                    out.setdefault(words[0], set()).update(english)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    @staticmethod
+    def english_terms(text: str) -> list[str]:
+        """The lemmas of an English text's content words (what `norwegian_to_english` yields)."""
+        return [lemma(w) for w in _words(text) if not _is_stop(w)]
+
     def translate(self, text: str) -> str:
         """The Norwegian gloss of an English text ("" when nothing is left)."""
         return self.analyse(text).gloss

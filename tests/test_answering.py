@@ -262,3 +262,14 @@ def test_definition_question_prefers_the_defining_sentence(answerer):
     assert not ans.abstained, ans.answer
     assert_verbatim(ans)
     assert "begrepet «selvhjelpsfeltet» om" in " ".join(ans.citations[0].quote.split())
+
+
+@pytest.mark.parametrize("question, language", [
+    # The book never counts SN's staff: quoting «to personer» or «12-trinns…» would be wrong.
+    ("Hvor mange ansatte har Selvhjelp Norge?", "nb"),
+    ("How many employees does Self-help Norway have?", "en"),
+    ("Hvor ofte møtes SN-gruppene, hver uke eller annenhver uke?", "nb"),
+])
+def test_counts_and_frequencies_the_book_does_not_give_abstain(answerer, question, language):
+    ans = ask(answerer, question, language)
+    assert ans.abstained, ans.answer

@@ -50,3 +50,33 @@ def test_defines():
     assert defines("Med igangsettere menes her lekfolk som ønsker å bidra til oppstart av en gruppe.")
     assert defines("Vi bruker begrepet «selvhjelpsfeltet» om alle aktørene.")
     assert not defines("Gruppa møttes hver tirsdag i kommunens lokaler.")
+
+
+@pytest.mark.parametrize("question, kind", [
+    # A when/if clause sets the scene; the question follows the comma.
+    ("When the authors speak of a post-welfare state, do they mean it is gone?", None),
+    ("Når man starter en gruppe, hvor mange bør være med?", "number"),
+    ("When did Self-help Norway open its first district office?", "year"),
+    ("How often do the groups meet?", "frequency"),
+    ("Hvor ofte møtes gruppene?", "frequency"),
+])
+def test_answer_type_clauses_and_frequency(question, kind):
+    assert answer_type(question) == kind
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Gruppa har 12 deltakere.", True),
+    ("Det er sju distriktskontorer.", True),
+    ("SN samarbeider med AA og 12-trinnsbevegelsen.", False),  # part of a compound
+    ("(Helsedirektoratet, 2014, s. 6)", False),  # a page reference
+    ("se kap. 2", False),
+])
+def test_number_is_a_count_not_a_reference(text, expected):
+    assert holds("number", text, "Hvor mange?") is expected
+
+
+def test_frequency_needs_a_frequency_not_just_regularly():
+    assert holds("frequency", "Gruppa møtes hver uke på samme sted.", "q")
+    assert holds("frequency", "De møtes annenhver uke.", "q")
+    assert holds("frequency", "They meet once a week.", "q")
+    assert not holds("frequency", "Man møtes regelmessig ansikt til ansikt.", "q")

@@ -213,3 +213,16 @@ def test_gloss_contains_key_norwegian_terms(g, question, expected):
 def test_sanity_questions_are_mostly_covered(g):
     mean = sum(g.coverage(q) for q, _ in SANITY) / len(SANITY)
     assert mean >= 0.85
+
+
+def test_norwegian_to_english_indexes_single_norwegian_words():
+    from rag.translate import Glossary
+
+    g = Glossary({("deaf",): ("døv", "døve"), ("self", "help", "group"): ("selvhjelpsgruppe",),
+                  ("the",): ("den",), ("study", "centre"): ("Studiesenteret", "studie senter")}, source="t")
+    inv = g.norwegian_to_english()
+    assert inv["døv"] == inv["døve"] == {"deaf"}
+    assert inv["selvhjelpsgruppe"] == {"self", "help", "group"}
+    assert "den" not in inv  # an English stop word gives no index term
+    assert inv["studiesenteret"] == {"study", "centre"} and "studie senter" not in inv
+    assert Glossary.english_terms("The Deaf groups") == ["deaf", "group"]
