@@ -133,7 +133,8 @@ def bot_message(turn: dict, lang: str) -> str:
         return f'<div class="sh-msg sh-bot" aria-busy="true">{body}</div>'
     parts = [notice_box(ans.get("notice"))]
     cites = ans.get("citations") or []
-    if ans.get("abstained"):
+    if ans.get("abstained") and not ans.get("notice"):
+        # Not under a crisis notice: a bold «Finner ikke svar» there reads as a rebuff.
         parts.append(f'<p class="sh-abstain">{esc(t("not_found", lang))}</p>')
     known = {c["n"] for c in cites}
     parts.append(f'<div class="sh-answer">{answer_text(ans.get("answer") or "", qid, known)}</div>')
