@@ -18,8 +18,9 @@ ANSWER_KEYS = ["id", "question", "language", "answer", "citations", "abstained",
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory):
-    """A private copy of the session's test index: these subprocesses write sentence vectors to
-    its embedding cache, and the other modules' open connections stay out of their way."""
+    """A private copy of the session's test index, so that what these subprocesses write (sentence
+    vectors in the embedding cache) cannot change other modules' results. Sharing the cache itself
+    is safe since it opens a connection per operation (tests/test_cache_concurrency.py)."""
     shared = build_index(tmp_path_factory.mktemp("cli-index"))
     copy = tmp_path_factory.mktemp("cli-index-copy") / "data"
     shutil.copytree(shared, copy)
