@@ -29,7 +29,7 @@ from .citations import (
 from .config import PROJECT_ROOT
 from .language import detect_language
 from .prompts import load_prompt, phrase, render
-from .qtypes import PRESENT as _PRESENT
+from .qtypes import NUMBER as _NUMBER, PRESENT as _PRESENT
 from .qtypes import answer_type as _answer_type, asks_definition, defines, holds as _holds
 from .safety import crisis_notice, is_medical_advice_request, medical_refusal
 from .types import Answer, Citation, Passage, ScoredPassage
@@ -119,6 +119,18 @@ def _counted_stems(question: str, language: str, glossary: Any = None) -> frozen
     # kontaktpunkt …): the sentence must name what is counted, in one of its words.
     stems = frozenset(st for concept in concepts for alt in concept for st in alt)
     return stems or None
+
+
+def _counts_near(sentence: str, counted: frozenset[str], window: int = 6) -> bool:
+    """Whether a number in the sentence stands within ``window`` words of the counted noun."""
+    starts = [m.start() for m in re.finditer(r"\S+", sentence)]
+    def word_at(pos: int) -> int:
+        return max(i for i, st in enumerate(starts) if st <= pos)
+    hits = [word_at(m.start()) for m in _NUMBER.finditer(sentence)]
+    words = sentence.split()
+    nouns = [i for i, w in enumerate(words)
+             if any(_has_stem(frozenset(content_stems(w, "nb")), st) for st in counted)]
+    return any(abs(i - j) <= window for i in hits for j in nouns)
 
 
 def _has_stem(stems: frozenset[str], stem: str) -> bool:
@@ -214,6 +226,9 @@ def _sentences(text: str, language: str = "nb") -> tuple[_Sent, ...]:
     return tuple(out)
 
 
+# A sentence opening with a definite noun («Kompetansesenteret består …», «Prosjektet …») names
+# something the sentence before introduced.
+_DEFINITE_OPENING = re.compile(r"^[A-ZÆØÅ][a-zæøå]{3,}(?:et|en|ene|a)\b")
 _ANAPHORA = re.compile(
     r"^(?:Dette|Disse|Det|Den|De|Han|Hun|Her|Slik|Samtidig|Likevel|Derfor|Denne|Dermed|Også|"
     r"This|These|It|They|Here|Thus|However)\b"
@@ -481,6 +496,12 @@ class ExtractiveAnswerer:
             return query
         # Dense similarity for the most promising sentences only; vectors are cached.
         top = sorted(cands, key=lambda c: c.score, reverse=True)[: cfg.dense_top_m]
+        kind = _answer_type(question)
+        if kind is not None:
+            # A when/how-many question is judged on the sentences that hold a year/number, by
+            # meaning too: give those a dense score even when their words rank them lower.
+            typed = [c for c in cands if c not in top and _holds(kind, c.text, question)]
+            top += sorted(typed, key=lambda c: c.score, reverse=True)[: cfg.dense_top_m]
         qv = query_vector if query_vector is not None else self.embed_query(question)
         vecs = self._vectors.get_many([c.text for c in top], self.embed_passages)
         cos = vecs @ np.asarray(qv, dtype=np.float32).reshape(-1)
@@ -573,7 +594,8 @@ class ExtractiveAnswerer:
         title and authors ("Feirings case")."""
         p = c.hit.passage
         sents = _sentences(p.text, p.language)
-        before = sents[c.idx - 1].stems if c.idx > 0 and _ANAPHORA.match(c.text) else frozenset()
+        refers_back = _ANAPHORA.match(c.text) or _DEFINITE_OPENING.match(c.text)
+        before = sents[c.idx - 1].stems if c.idx > 0 and refers_back else frozenset()
         return c.sent.stems | before | _meta_stems(p)
 
     def _select(self, cands, question, language) -> list[list[_Cand]]:
@@ -612,7 +634,9 @@ class ExtractiveAnswerer:
             typed = [c for c in typed if max(c.lex, c.dense or 0.0) >= floor]
             if not typed:
                 return []
-            first = max(typed, key=lambda c: c.lex + c.score)
+            # Best: the number stands next to what is counted («syv regionale enheter, omtalt
+            # som distriktskontorer»), not elsewhere in the sentence.
+            first = max(typed, key=lambda c: (bool(counted) and _counts_near(c.text, counted), c.lex + c.score))
             ranked = [first] + [c for c in ranked if c is not first]
         best = ranked[0].score
         good = cfg.keep_ratio * best

@@ -273,3 +273,25 @@ def test_definition_question_prefers_the_defining_sentence(answerer):
 def test_counts_and_frequencies_the_book_does_not_give_abstain(answerer, question, language):
     ans = ask(answerer, question, language)
     assert ans.abstained, ans.answer
+
+
+def test_how_many_answer_leads_with_the_number_next_to_what_is_counted(answerer):
+    """Real chapter 5 and chapter 1 sentences: «Kapitlene 4 og 5 …» holds numbers and names a
+    district office, but the count is «syv regionale enheter, omtalt som distriktskontorer»;
+    «Kompetansesenteret» there refers back to Selvhjelp Norge in the sentence before."""
+    chapters = Passage(
+        id="ch1:t", source="anthology", kind="body", language="nb", chapter=1, lines=(1195, 1199),
+        text="Kapitlene 4 og 5 analyserer samarbeidsprosessen mellom Norsk selvhjelpsforum og Selvhjelp "
+             "Norge og henholdsvis en gruppe fagpersoner i det regionale tjenesteapparatet og en "
+             "kommuneledelse, for å opprette et regionalt distriktskontor underlagt det nasjonale "
+             "kompetansesenteret.")
+    offices = Passage(
+        id="ch5:t", source="anthology", kind="body", language="nb", chapter=5, lines=(3937, 3943),
+        text="Hovedoppgavene til Selvhjelp Norge beskrives som informasjonsarbeid, kunnskapsformidling og "
+             "nettverksarbeid. Kompetansesenteret består i dag av syv regionale enheter, omtalt som "
+             "distriktskontorer, og de arbeider for å skape møteplasser for selvhjelpsarbeid i sitt område.")
+    ans = answerer.answer("Hvor mange regionale distriktskontorer har Selvhjelp Norge?",
+                          scored([chapters, offices]), language="nb")
+    assert not ans.abstained, ans.answer
+    assert_verbatim(ans)
+    assert "syv regionale enheter" in ans.citations[0].quote

@@ -80,3 +80,8 @@ def test_frequency_needs_a_frequency_not_just_regularly():
     assert holds("frequency", "De møtes annenhver uke.", "q")
     assert holds("frequency", "They meet once a week.", "q")
     assert not holds("frequency", "Man møtes regelmessig ansikt til ansikt.", "q")
+
+
+def test_a_chapter_number_is_no_count():
+    assert not holds("number", "Se kapittel 2 for detaljer.", "Hvor mange?")
+    assert not holds("number", "As chapter 3 shows", "How many?")
