@@ -701,13 +701,25 @@ class ExtractiveAnswerer:
         used: set[tuple[str, int]] = set()
         # A sentence that names both sides with a contrast («…, mens AA-grupper …») answers the
         # comparison most directly: it goes first, if it scores close to the best one-sided quote.
+        def both_score(c: _Cand, p0: int, p1: int) -> float:
+            # A sentence that contrasts the two sides answers the whole question: its words
+            # count against the whole question, not against one side's half of it.
+            lex = query.overlap(c.sent.stems | sides[0][0] | sides[1][0])
+            score = (w_lex * lex + w_ret * c.ret) / (w_lex + w_ret)
+            if c.dense is not None:
+                score = 0.75 * score + 0.25 * c.dense
+            return score + (0.1 if min(p0, p1) <= 4 else 0.0) + 0.1  # a direct contrast
+
         both = []
         for c in cands:
             p0, p1 = position(c, 0), position(c, 1)
             if p0 is not None and p1 is not None and _DIRECT_CONTRAST.search(c.text):
-                both.append(((side_score(c, 0, p0) + side_score(c, 1, p1)) / 2, c))
+                both.append((both_score(c, p0, p1), c))
+        # ... than the best quote about one side only (a sentence naming both sides without a
+        # direct contrast, «slektskap mellom SN-grupper og AA-grupper», is not one-sided).
         best_single = max((side_score(c, i, pos) for c in cands for i in (0, 1)
-                           if (pos := position(c, i)) is not None), default=0.0)
+                           if (pos := position(c, i)) is not None and position(c, 1 - i) is None),
+                          default=0.0)
         if both:
             sc, c = max(both, key=lambda x: x[0])
             if sc >= cfg.keep_ratio * best_single:

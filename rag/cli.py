@@ -343,8 +343,21 @@ def chat(
         history += [{"role": "user", "content": q}, {"role": "assistant", "content": d["answer"]}]
 
 
-def main() -> None:  # pragma: no cover
-    app()
+def main() -> None:
+    """The console entry point. A bug must not greet a user with a traceback: it is reported
+    in one line (exit 1); SELVHJELP_DEBUG=1 shows the traceback."""
+    import os
+
+    try:
+        app()
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    except Exception as e:  # noqa: BLE001 - SystemExit (typer's exits) is not an Exception
+        if os.environ.get("SELVHJELP_DEBUG"):
+            raise
+        print(f"Error: something unexpected went wrong ({type(e).__name__}: {e}). Nothing was changed "
+              "by it; please report it. Run with SELVHJELP_DEBUG=1 to see the details.", file=sys.stderr)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -224,19 +224,26 @@ def test_a_number_about_something_else_is_no_answer(answerer):
     assert ask(answerer, q, "nb").abstained
 
 
-def test_comparison_puts_a_direct_contrast_first(answerer):
+@pytest.mark.parametrize("question, language, heading, left, right", [
+    ("Hva er forskjellen på en AA-gruppe og en SN-gruppe?", "nb", "Begge sider i samme setning:",
+     "Om AA-gruppe:", "Om SN-gruppe:"),
+    # In English the one-sided quotes score higher on their own words; the contrast still leads.
+    ("What is the difference between an AA group and an SN group?", "en",
+     "Both sides compared in one sentence:", "On AA group:", "On SN group:"),
+])
+def test_comparison_puts_a_direct_contrast_first(answerer, question, language, heading, left, right):
     """A sentence that names both sides with «mens»/«i motsetning til» answers a comparison most
     directly (lines 1209–1212 of the book); it is quoted first, under its own heading."""
-    ans = ask(answerer, "Hva er forskjellen på en AA-gruppe og en SN-gruppe?", "nb")
+    ans = ask(answerer, question, language)
     assert_verbatim(ans)
     body = ans.answer.split("\n\n", 1)[1]
-    assert body.startswith("Begge sider i samme setning:")
+    assert body.startswith(heading)
     first = ans.citations[0].quote
     assert AA.search(first) or "AA-grupp" in first
     assert SN.search(first) or "SN-grupp" in first
     assert re.search(r",\s*mens\b|i motsetning til|derimot|til forskjell fra", first)
     # Both sides are still covered on their own.
-    assert "Om AA-gruppe:" in ans.answer and "Om SN-gruppe:" in ans.answer
+    assert left in ans.answer and right in ans.answer
 
 
 def test_typed_question_mentioning_a_comparison_is_not_answered_as_one(answerer):

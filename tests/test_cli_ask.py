@@ -89,3 +89,22 @@ def test_chat_resolves_a_follow_up(data_dir):
     assert res.returncode == 0, res.stderr
     assert res.stdout.count("[1]") >= 2          # both turns answered with citations
     assert "Traceback" not in res.stdout + res.stderr
+
+
+def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch, capsys):
+    """A bug inside a command: the console entry point says so in one line and exits 1."""
+    import rag.cli as cli
+    import rag.pipeline as pipeline
+
+    def boom(*a, **k):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(pipeline.Assistant, "ask", boom)
+    monkeypatch.setattr(pipeline.Assistant, "index_ready", lambda self: True, raising=False)
+    monkeypatch.setattr(sys, "argv", ["selvhjelp", "ask", "Hva er en selvhjelpsgruppe?"])
+    monkeypatch.delenv("SELVHJELP_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exc:
+        cli.main()
+    assert exc.value.code == 1
+    err = capsys.readouterr().err
+    assert "simulated bug" in err and "SELVHJELP_DEBUG" in err and "Traceback" not in err

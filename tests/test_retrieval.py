@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -205,3 +206,17 @@ def test_fusion_breaks_ties_by_id_not_by_set_order():
     for lexical in ({}, {"c": 1.0, "a": 1.0, "b": 1.0}):
         ranked = [pid for pid, _, _ in fuse(dense, lexical, coverage=1.0, config=FusionConfig())]
         assert ranked == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("question, heading", [
+    ("Hva er forskjellen på en AA-gruppe og en SN-gruppe?", "Begge sider i samme setning:"),
+    ("What is the difference between an AA group and an SN group?", "Both sides compared in one sentence:"),
+])
+def test_flagship_comparison_leads_with_a_direct_contrast(assistant, question, heading):
+    """The real pipeline (index, retrieval, answerer) on the question users ask most: a sentence
+    that contrasts AA and SN groups directly comes first, in both languages."""
+    ans = assistant.ask(question)
+    assert not ans.abstained
+    assert ans.answer.split("\n\n", 1)[1].startswith(heading), ans.answer
+    first = ans.citations[0].quote
+    assert re.search(r",\s*mens\b|i motsetning til", first) and first in ans.citations[0].passage.text
