@@ -7,6 +7,7 @@ checks its markers and support afterwards, and falls back to the extractive answ
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import math
 import re
@@ -98,7 +99,7 @@ _COUNTED = re.compile(r"\b(?:hvor|kor|how)\s+(?:mange|many)\s+([^\W\d_]+(?:[- ][
 
 _COUNTED_EN = re.compile(
     r"\bhow many\s+((?:[^\W\d_]+[\s-]+){0,3}?[^\W\d_]+)\s+(?:do|does|did|were|was|are|is|have|has|had|"
-    r"can|could|will|would|should|took|take|there|in|of|from|at|did)\b", re.I)
+    r"can|could|will|would|should|took|take|there|in|of|from|at)\b", re.I)
 
 
 def _counted_stems(question: str, language: str, glossary: Any = None) -> frozenset[str] | None:
@@ -124,9 +125,7 @@ def _counted_stems(question: str, language: str, glossary: Any = None) -> frozen
 def _counts_near(sentence: str, counted: frozenset[str], window: int = 6) -> bool:
     """Whether a number in the sentence stands within ``window`` words of the counted noun."""
     starts = [m.start() for m in re.finditer(r"\S+", sentence)]
-    def word_at(pos: int) -> int:
-        return max(i for i, st in enumerate(starts) if st <= pos)
-    hits = [word_at(m.start()) for m in _NUMBER.finditer(sentence)]
+    hits = [bisect.bisect_right(starts, m.start()) - 1 for m in _NUMBER.finditer(sentence)]
     words = sentence.split()
     nouns = [i for i, w in enumerate(words)
              if any(_has_stem(frozenset(content_stems(w, "nb")), st) for st in counted)]

@@ -192,9 +192,7 @@ class Assistant:
             preload()
             self.embeddings.embed_query("selvhjelp")
             if self.index_ready():
-                snap = self.retriever.snapshot()
-                if self.retriever.glossary is not None:
-                    snap.english_bm25(self.retriever.glossary)  # else built by the first English question
+                self.retriever.warm_up()
         except SelvhjelpError:
             pass  # health reports it; the first question gets the clear error
 

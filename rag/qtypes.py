@@ -4,6 +4,7 @@ can answer the question's type) and the extractive answerer (which requires it).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .citations import tokens
 
@@ -84,6 +85,7 @@ _CONDITIONAL = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)
 def answer_type(question: str) -> str | None:
     """What kind of fact the question asks for, judged from its first question word
     ("How do groups choose who leads?" is a how-question, not a who-question)."""
@@ -151,6 +153,7 @@ DEFINITION_CUE = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)
 def asks_definition(question: str) -> bool:
     return bool(DEFINITION_QUESTION.search(question))
 

@@ -91,7 +91,8 @@ class EnglishBm25:
     """BM25 over the passages' English gloss: each Norwegian word that the glossary knows is
     indexed under its English lemmas, other words (names, numbers) as written. An English
     question then matches Norwegian text by its own words (document translation, used beside
-    the query gloss; bench/retrieval.py: English R@5 0.865 -> 0.919, MRR@10 0.690 -> 0.723)."""
+    the query gloss; bench/retrieval.py: dev English R@5 0.89 -> 0.97; held-out MRR@10
+    0.649 -> 0.715)."""
 
     def __init__(self, passages: Sequence[Passage], glossary: Any, tokenizer: Tokenizer):
         import bm25s
@@ -141,12 +142,12 @@ class FusionConfig:
     translate_english: bool = True
     # Up to this many passages, dense search is an exact scan in memory; above, Chroma's ANN index.
     exact_limit: int = 50_000
-    # Answer-type boost: among the best `type_pool` candidates, a passage that holds what the
-    # question asks for (a year for "when", a number for "how many", a name for "who") gains
-    # `type_weight`; for "what is / what does … mean" one that defines something gains
-    # `definition_weight` (bench/retrieval.py: MRR@10 0.730 -> 0.756 on the dev set).
     # English questions: boost from BM25 over the passages' English gloss (EnglishBm25).
     english_doc_weight: float = 0.02
+    # Answer-type boost: among the best `type_pool` candidates, a passage that holds what the
+    # question asks for (a year for "when", a number for "how many"; not a name for "who")
+    # gains `type_weight`; for "what is / what does … mean" one that defines something gains
+    # `definition_weight` (bench/retrieval.py: dev MRR@10 0.749 -> 0.777).
     type_weight: float = 0.02
     definition_weight: float = 0.01
     type_pool: int = 40
@@ -254,6 +255,12 @@ class HybridRetriever:
                 self._snap = _Snapshot(passages, vectors, key=count)
             return self._snap
 
+    def warm_up(self) -> None:
+        """Build the in-memory index, and the English one, before the first question."""
+        snap = self.snapshot()
+        if self.glossary is not None:
+            snap.english_bm25(self.glossary)
+
     def refresh(self) -> None:
         with self._lock:
             self._snap = None
@@ -291,11 +298,10 @@ class HybridRetriever:
         top = float(scores.max()) if len(scores) else 0.0
         if top <= 0:
             return ranked
-        index = snap.index
         w = self.config.english_doc_weight
         out = []
         for pid, score, signals in ranked:
-            x = float(scores[index[pid]]) / top if pid in index else 0.0
+            x = float(scores[snap.index[pid]]) / top
             if x > 0:
                 score += w * x
                 signals = {**signals, "bm25_en": round(x, 3)}
