@@ -110,8 +110,13 @@ def _counted_stems(question: str, language: str, glossary: Any = None) -> frozen
     if not m:
         return None
     if language != "en":
-        stems = content_stems(m.group(1), language)
-        return frozenset(stems[:1]) or None
+        words = [w for w in tokens(m.group(1)) if content_stems(w, language)]
+        if not words or words[0].lower() in _COUNTING_VERBS:
+            return None  # «Hvor mange deltok …?»: what is counted is not named
+        stems = frozenset(content_stems(words[0], language)[:1])
+        # «faser» is also answered by «fem stadier»: the glossary's Norwegian synonyms.
+        syn = _synonym_stems(glossary) if glossary is not None else {}
+        return frozenset(x for st in stems for x in syn.get(st, {st})) or None
     np_ = _COUNTED_EN.search(question)
     # Without a clear noun phrase, only the first word ("how many people attended …" → people).
     phrase = np_.group(1) if np_ else m.group(1).split()[0]
@@ -120,6 +125,23 @@ def _counted_stems(question: str, language: str, glossary: Any = None) -> frozen
     # kontaktpunkt …): the sentence must name what is counted, in one of its words.
     stems = frozenset(st for concept in concepts for alt in concept for st in alt)
     return stems or None
+
+
+# «Hvor mange deltok/kom/bor …?»: a verb, not the noun that names what is counted.
+_COUNTING_VERBS = frozenset(
+    "deltok deltar deltatt kom kommer møtte møter bor bodde jobber jobbet arbeider arbeidet "
+    "fikk får svarte svarer søkte søker døde dør går gikk bruker brukte står sto stod "
+    "meldte melder startet starter kjenner kjente".split())
+
+
+@lru_cache(maxsize=4)
+def _synonym_stems(glossary: Any) -> dict[str, frozenset[str]]:
+    """Norwegian stem → the stems of its glossary synonyms (itself included)."""
+    out: dict[str, set[str]] = {}
+    for word, group in glossary.norwegian_synonyms().items():
+        for st in content_stems(word, "nb")[:1]:
+            out.setdefault(st, {st}).update(x for w in group for x in content_stems(w, "nb")[:1])
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 def _counts_near(sentence: str, counted: frozenset[str], window: int = 6) -> bool:
@@ -232,6 +254,7 @@ _ANAPHORA = re.compile(
     r"^(?:Dette|Disse|Det|Den|De|Han|Hun|Her|Slik|Samtidig|Likevel|Derfor|Denne|Dermed|Også|"
     r"This|These|It|They|Here|Thus|However)\b"
 )
+_FIGURE = re.compile(r"\d")
 _NOT_PROSE = re.compile(r"^\(?(?:Gruppedeltaker|Informant|Intervju|Kilde|Tabell|Figur)\b|https?://|\.indd\b")
 
 
@@ -245,6 +268,7 @@ class _Cand:
     dense: float | None = None
     score: float = 0.0
     side: int | None = None  # 0/1 for comparison sides
+    short: bool = False  # below min_words: quoted only as the answer to a when/how-many question
 
     @property
     def text(self) -> str:
@@ -436,9 +460,9 @@ class ExtractiveAnswerer:
         query = self._score(cands, question_concepts(question, language, self.glossary), question, language, query_vector)
 
         if comparison:
-            chosen = self._select_comparison(cands, comparison, language, query)
+            chosen = self._select_comparison([c for c in cands if not c.short], comparison, language, query)
         else:
-            chosen = self._select(cands, question, language)
+            chosen = self._select(cands, question, language, query)
         if not chosen or self._too_weak(chosen, hits, language, query):
             return self._abstain(question, language, notice, hits)
         return self._compose(question, language, notice, chosen, comparison)
@@ -465,7 +489,10 @@ class ExtractiveAnswerer:
                 ret = 1.0 / (1.0 + 0.3 * pos)  # by position: scores differ in scale between retrievers
                 for i, s in enumerate(_sentences(p.text, p.language)):
                     text = p.text[s.start:s.end]
-                    if s.words < cfg.min_words or _NOT_PROSE.search(text):
+                    # A short sentence is kept only when it holds a figure («Seminaret hadde 50
+                    # deltakere.»); it is then quoted with the sentence before it (_run).
+                    short = s.words < cfg.min_words
+                    if short and (s.words < 3 or not _FIGURE.search(text)) or _NOT_PROSE.search(text):
                         continue
                     key = (p.id, i)
                     if key in seen:
@@ -475,7 +502,7 @@ class ExtractiveAnswerer:
                     if norm in seen_text:  # the same sentence in overlapping chunks
                         continue
                     seen_text.add(norm)
-                    seen[key] = _Cand(h, i, s, ret=ret)
+                    seen[key] = _Cand(h, i, s, ret=ret, short=short)
         return list(seen.values())
 
     def _score(self, cands, concepts, question, language, query_vector) -> _Query:
@@ -544,9 +571,10 @@ class ExtractiveAnswerer:
         run = [c]
         sents = _sentences(c.hit.passage.text, c.hit.passage.language)
         words = c.sent.words
-        if _ANAPHORA.match(c.text) and c.idx > 0 and words + sents[c.idx - 1].words <= cfg.max_run_words:
+        refers_back = _ANAPHORA.match(c.text) or c.short
+        if refers_back and c.idx > 0 and words + sents[c.idx - 1].words <= cfg.max_run_words:
             prev = sents[c.idx - 1]
-            run.insert(0, _Cand(c.hit, c.idx - 1, prev, score=0.0))
+            run.insert(0, cands_by_key.get((c.hit.passage.id, c.idx - 1)) or _Cand(c.hit, c.idx - 1, prev, score=0.0))
             words += prev.words
         nxt_i = c.idx + 1
         if nxt_i < len(sents):
@@ -588,16 +616,28 @@ class ExtractiveAnswerer:
         return out
 
     @staticmethod
+    def _lex_in_context(c: _Cand, query: _Query | None) -> float:
+        if query is None or c.idx == 0 or not (c.short or _ANAPHORA.match(c.text) or _DEFINITE_OPENING.match(c.text)):
+            return 0.0
+        before = _sentences(c.hit.passage.text, c.hit.passage.language)[c.idx - 1]
+        return query.overlap(c.sent.stems | before.stems)
+
+    @staticmethod
     def _context_stems(c: _Cand) -> frozenset[str]:
         """The sentence (with the one before if it opens «Han …»/«Dette …») and its chapter's
         title and authors ("Feirings case")."""
         p = c.hit.passage
         sents = _sentences(p.text, p.language)
-        refers_back = _ANAPHORA.match(c.text) or _DEFINITE_OPENING.match(c.text)
-        before = sents[c.idx - 1].stems if c.idx > 0 and refers_back else frozenset()
-        return c.sent.stems | before | _meta_stems(p)
+        stems = c.sent.stems
+        # Follow a chain of back-references («Latour … Han antar … Han identifiserer fem …»).
+        i, text = c.idx, c.text
+        while i > 0 and c.idx - i < 3 and (_ANAPHORA.match(text) or _DEFINITE_OPENING.match(text)):
+            i -= 1
+            stems = stems | sents[i].stems
+            text = p.text[sents[i].start:sents[i].end]
+        return stems | _meta_stems(p)
 
-    def _select(self, cands, question, language) -> list[list[_Cand]]:
+    def _select(self, cands, question, language, query: _Query | None = None) -> list[list[_Cand]]:
         cfg = self.config
         kind = _answer_type(question)
         ranked = sorted(cands, key=lambda c: c.score, reverse=True)
@@ -630,13 +670,19 @@ class ExtractiveAnswerer:
                 typed = [c for c in typed if any(_match(e, self._context_stems(c)) for e in ents)]
             # The typed sentence must itself be on topic, not just hold a number.
             floor = cfg.min_typed_lex_en if language == "en" else cfg.min_typed_lex_nb
-            typed = [c for c in typed if max(c.lex, c.dense or 0.0) >= floor]
+            # A sentence that refers back («Seminaret hadde 50 deltakere.») is judged with the
+            # sentence before it, which names what it speaks of.
+            typed = [c for c in typed if max(c.lex, c.dense or 0.0, self._lex_in_context(c, query)) >= floor]
             if not typed:
                 return []
             # Best: the number stands next to what is counted («syv regionale enheter, omtalt
             # som distriktskontorer»), not elsewhere in the sentence.
             first = max(typed, key=lambda c: (bool(counted) and _counts_near(c.text, counted), c.lex + c.score))
-            ranked = [first] + [c for c in ranked if c is not first]
+            ranked = [first] + [c for c in ranked if c is not first and not c.short]
+        else:
+            ranked = [c for c in ranked if not c.short]
+            if not ranked:
+                return []
         best = ranked[0].score
         good = cfg.keep_ratio * best
         by_key = {(c.hit.passage.id, c.idx): c for c in cands}

@@ -12,9 +12,12 @@ YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)(?:\s*[–-]\s*\d{2,4})?\b")
 NUMBER = re.compile(
     # Not a page or chapter reference («s. 6», «kap. 2») nor part of a compound («12-trinns»).
     r"(?<!\bs\. )(?<!\bs\.)(?<!\bkap\. )(?<!\bnr\. )(?<!\bp\. )(?<!\bpp\. )"
-    r"(?<!\bkapittel )(?<!\bkapitlene )(?<!\bchapter )(?<!\bchapters )\b(?!(?:1[89]|20)\d\d\b)\d+\b(?!-[^\W\d_])|\b(?:to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|førti|"
+    r"(?<!\bkapittel )(?<!\bkapitlene )(?<!\bchapter )(?<!\bchapters )\b(?!(?:1[89]|20)\d\d\b)\d+\b(?!-[^\W\d_])"
+    # Nor a day of the month («14. september»).
+    r"(?!\.? (?:januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|"
+    r"january|february|march|june|july|october|december)\b)|\b(?:to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|førti|"
     r"femti|hundre|tusen|million\w*|milliard\w*|dusin|halvparten|flertall\w*|mange|flere|"
-    r"two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand)\b",
+    r"two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand)\b(?!-[^\W\d_])",
     re.IGNORECASE,
 )
 AMOUNT = re.compile(

@@ -248,6 +248,16 @@ class Glossary:
                     out.setdefault(words[0], set()).update(english)
         return {k: frozenset(v) for k, v in out.items()}
 
+    def norwegian_synonyms(self) -> dict[str, frozenset[str]]:
+        """Each single Norwegian word of the glossary (lower case) → the single words that
+        translate the same English entries ("fase" → {"fase", "stadium", "stadier"})."""
+        out: dict[str, set[str]] = {}
+        for norwegian in self._entries.values():
+            group = {alt.lower() for alt in norwegian if len(alt.split()) == 1}
+            for word in group:
+                out.setdefault(word, set()).update(group)
+        return {k: frozenset(v) for k, v in out.items()}
+
     @staticmethod
     def english_terms(text: str) -> list[str]:
         """The lemmas of an English text's content words (what `norwegian_to_english` yields)."""

@@ -295,3 +295,43 @@ def test_how_many_answer_leads_with_the_number_next_to_what_is_counted(answerer)
     assert not ans.abstained, ans.answer
     assert_verbatim(ans)
     assert "syv regionale enheter" in ans.citations[0].quote
+
+
+def test_short_sentence_with_the_figure_is_quoted_with_the_sentence_before(answerer):
+    """Real chapter 6 text (lines 5046–5054): the count is a four-word sentence, «Seminaret hadde
+    50 deltakere.», which only makes sense after the one that names the seminar. «14. september»
+    is a date, not a count."""
+    p = Passage(
+        id="ch6:t", source="anthology", kind="body", language="nb", chapter=6, lines=(5046, 5054),
+        text="Arbeidsseminaret hadde innlegg ifra kommunens varaordfører, mens selvhjelpsorganisasjonene "
+             "var representert ved representanter fra LINK Oslo og Norsk selvhjelpsforum. De eksterne "
+             "bidragsyterne kan ha vært viktige for å legitimere prosjektet overfor befolkningen og "
+             "fagmiljøene. Arbeidsseminaret 14. september 2006 markerte samtidig den formelle åpningen "
+             "av Selvhjelpshuset LINK. Seminaret hadde 50 deltakere.")
+    ans = answerer.answer("Hvor mange deltok på arbeidsseminaret som markerte åpningen av Selvhjelpshuset LINK?",
+                          scored([p]), language="nb")
+    assert not ans.abstained, ans.answer
+    assert_verbatim(ans)
+    quote = " ".join(ans.citations[0].quote.split())
+    assert quote.endswith("åpningen av Selvhjelpshuset LINK. Seminaret hadde 50 deltakere.")
+    # A short sentence never answers an untyped question on its own.
+    other = answerer.answer("Hva skjedde på seminaret?", scored([p]), language="nb")
+    assert all(" ".join(c.quote.split()) != "Seminaret hadde 50 deltakere." for c in other.citations)
+
+
+def test_counted_noun_matches_its_glossary_synonym_and_a_chain_of_back_references():
+    """«faser» in the question, «fem ulike stadier» in the book (chapter 3, lines 2198–2202),
+    and Latour is named two sentences before («Han antar … Han identifiserer …»)."""
+    from rag.config import PROJECT_ROOT
+    from rag.translate import default_glossary
+
+    a = ExtractiveAnswerer(glossary=default_glossary(PROJECT_ROOT / "corpus"))
+    q = "Hvor mange faser kan en sak gå gjennom i Latours teori om politisering?"
+    hits = scored(passages_with("fem ulike stadier"))
+    assert hits
+    ans = a.answer(q, hits, language="nb")
+    assert not ans.abstained, ans.answer
+    assert_verbatim(ans)
+    assert "fem ulike stadier" in " ".join(ans.citations[0].quote.split())
+    # Without the glossary «faser» is not «stadier»: no count of phases is found.
+    assert ExtractiveAnswerer().answer(q, hits, language="nb").abstained

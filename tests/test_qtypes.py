@@ -70,6 +70,10 @@ def test_answer_type_clauses_and_frequency(question, kind):
     ("SN samarbeider med AA og 12-trinnsbevegelsen.", False),  # part of a compound
     ("(Helsedirektoratet, 2014, s. 6)", False),  # a page reference
     ("se kap. 2", False),
+    ("Arbeidsseminaret 14. september 2006 markerte åpningen.", False),  # a day of the month
+    ("Huset har gjennom en drøy ti-årsperiode startet grupper.", False),  # a number word in a compound
+    ("Seminaret hadde 50 deltakere.", True),
+    ("Han identifiserer fem ulike stadier.", True),
 ])
 def test_number_is_a_count_not_a_reference(text, expected):
     assert holds("number", text, "Hvor mange?") is expected

@@ -226,3 +226,14 @@ def test_norwegian_to_english_indexes_single_norwegian_words():
     assert "den" not in inv  # an English stop word gives no index term
     assert inv["studiesenteret"] == {"study", "centre"} and "studie senter" not in inv
     assert Glossary.english_terms("The Deaf groups") == ["deaf", "group"]
+
+
+def test_norwegian_synonyms_come_from_shared_entries():
+    g = Glossary({("phase",): ("fase", "stadium", "stadier"), ("stage",): ("fase",),
+                  ("staff",): ("ansatte", "ansatt"), ("self", "help", "group"): ("selvhjelpsgruppe", "selvhjelps gruppe")})
+    syn = g.norwegian_synonyms()
+    assert syn["fase"] == {"fase", "stadium", "stadier"}
+    assert syn["stadier"] == {"fase", "stadium", "stadier"}
+    assert syn["ansatte"] == {"ansatte", "ansatt"}
+    assert "personer" not in syn["ansatte"]
+    assert "selvhjelps gruppe" not in syn["selvhjelpsgruppe"]  # single words only
