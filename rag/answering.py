@@ -24,7 +24,7 @@ import numpy as np
 
 from .chunking import sentence_spans
 from .citations import (
-    content_stems, parse_markers, passages_block, remove_out_of_range, renumber,
+    STOPWORDS_NB, content_stems, parse_markers, passages_block, remove_out_of_range, renumber,
     strip_markers, support_score, tokens,
 )
 from .config import PROJECT_ROOT
@@ -152,6 +152,23 @@ def _counts_near(sentence: str, counted: frozenset[str], window: int = 6) -> boo
     nouns = [i for i, w in enumerate(words)
              if any(_has_stem(frozenset(content_stems(w, "nb")), st) for st in counted)]
     return any(abs(i - j) <= window for i in hits for j in nouns)
+
+
+def _enumerates(sentence: str, query: "_Query | None", at_least: int = 3) -> bool:
+    """Whether the sentence lists three or more kinds of something the question names
+    («økonomisk kapital …, sosial kapital …, kulturell kapital … og symbolsk kapital»): the
+    answer to "how many kinds of capital" without a figure in it. Each mention needs its own
+    lower-case modifier, so a name said three times («Selvhjelp Norge …») is no list."""
+    if query is None:
+        return False
+    words = tokens(sentence)
+    modifiers: dict[str, set[str]] = {}
+    for prev, word in zip(words, words[1:]):
+        st = content_stems(word, "nb")
+        if st and prev.islower() and prev not in STOPWORDS_NB:
+            modifiers.setdefault(st[0], set()).add(prev)
+    listed = frozenset(st for st, mods in modifiers.items() if len(mods) >= at_least)
+    return bool(listed) and any(len(alt) == 1 and alt <= listed for concept in query.concepts for alt in concept)
 
 
 def _has_stem(stems: frozenset[str], stem: str) -> bool:
@@ -653,7 +670,8 @@ class ExtractiveAnswerer:
             if not ranked:
                 return []
         if kind is not None:
-            typed = [c for c in ranked if _holds(kind, c.text, question)]
+            typed = [c for c in ranked if _holds(kind, c.text, question)
+                     or kind == "number" and _enumerates(c.text, query)]
             if kind == "date" and not typed:
                 # The book may give only the year of a day asked for: quote that.
                 typed = [c for c in ranked if _holds("year", c.text, question)]
@@ -662,7 +680,8 @@ class ExtractiveAnswerer:
                 # "How many members …?": a number about something else is no answer, however
                 # many other question words the sentence shares («Hvor mange ansatte har SN?»
                 # was answered with «… dannet i 1998 av to personer …» on the held-out set).
-                typed = [c for c in typed if any(_has_stem(c.sent.stems, st) for st in counted)]
+                typed = [c for c in typed if any(_has_stem(c.sent.stems, st) for st in counted)
+                         or _enumerates(c.text, query)]
             # It must be about what the question names ("SN's budget", not a town's budget),
             # in the sentence itself or the one before it ("Latour … Han identifiserer fem …").
             ents = self._entities(question, language)

@@ -335,3 +335,24 @@ def test_counted_noun_matches_its_glossary_synonym_and_a_chain_of_back_reference
     assert "fem ulike stadier" in " ".join(ans.citations[0].quote.split())
     # Without the glossary «faser» is not «stadier»: no count of phases is found.
     assert ExtractiveAnswerer().answer(q, hits, language="nb").abstained
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Hvor mange typer kapital har Bourdieu beskrevet?", "nb"),
+    ("How many kinds of capital does Bourdieu describe?", "en"),
+])
+def test_a_list_of_kinds_answers_how_many_without_a_figure(question, language):
+    """Chapter 1, lines 774–778: «… foruten økonomisk kapital …, beskrevet sosial kapital …,
+    kulturell kapital … og symbolsk kapital» — four kinds, never written as a number."""
+    from rag.config import PROJECT_ROOT
+    from rag.translate import default_glossary
+
+    a = ExtractiveAnswerer(glossary=default_glossary(PROJECT_ROOT / "corpus"))
+    hits = scored(passages_with("symbolsk kapital (prestisje)"))
+    assert hits
+    ans = a.answer(question, hits, language=language)
+    assert not ans.abstained, ans.answer
+    assert_verbatim(ans)
+    assert "symbolsk kapital" in ans.citations[0].quote
+    # Two mentions are no list: a how-many question about groups is not answered by them.
+    assert a.answer("Hvor mange grupper har Bourdieu beskrevet?", hits, language="nb").abstained
