@@ -135,6 +135,10 @@ class Glossary:
         for key in entries:
             lengths.setdefault(key[0], set()).add(len(key))
         self._lengths = {k: sorted(v, reverse=True) for k, v in lengths.items()}
+        # For the gloss, one alternative per stem: «utvikle | utvikler | utviklet | utvikling»
+        # lists the forms the book uses (document translation needs them all), but repeated
+        # in a question's gloss they would outweigh its other words.
+        self._gloss = {key: _distinct_stems(alts) for key, alts in entries.items()}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -204,7 +208,7 @@ class Glossary:
                     hit = n
                     break
             if hit:
-                out.extend(self._entries[tuple(lemmas[i:i + hit])])
+                out.extend(self._gloss[tuple(lemmas[i:i + hit])])
                 matched.append(text[spans[i][0]:spans[i + hit - 1][1]])
                 n_content = sum(1 for w in words[i:i + hit] if not _is_stop(w))
                 content += n_content
@@ -271,6 +275,21 @@ class Glossary:
         """Share of English content words (not stop words, not bare numbers) that the
         glossary translated; 0.0 when the text has no content words."""
         return self.analyse(text).coverage
+
+
+def _distinct_stems(alternatives: tuple[str, ...]) -> tuple[str, ...]:
+    """The alternatives, leaving out any whose Norwegian stems repeat an earlier one's."""
+    import Stemmer
+
+    stem = Stemmer.Stemmer("norwegian").stemWord
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for alt in alternatives:
+        key = tuple(stem(w) for w in alt.lower().split())
+        if key not in seen:
+            seen.add(key)
+            out.append(alt)
+    return tuple(out)
 
 
 def _is_stop(word: str) -> bool:

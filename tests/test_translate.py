@@ -25,6 +25,16 @@ def words(gloss: str) -> list[str]:
     return gloss.split()
 
 
+def has_form(gloss: str, norwegian: str) -> bool:
+    """The gloss holds the word or another form with the same stem (one form per stem is kept)."""
+    import Stemmer
+
+    stem = Stemmer.Stemmer("norwegian").stemWord
+    want = [stem(w) for w in norwegian.lower().split()]
+    stems = [stem(w) for w in gloss.lower().split()]
+    return norwegian in gloss or all(w in stems for w in want)
+
+
 # ------------------------------------------------------------------ loading
 
 def test_project_glossary_is_large_and_cached(g):
@@ -113,7 +123,7 @@ def test_longest_phrase_wins_in_a_small_glossary(tmp_path):
     ],
 )
 def test_inflection_case_and_hyphen_insensitive(g, english, norwegian):
-    assert norwegian in g.translate(english)
+    assert has_form(g.translate(english), norwegian)
 
 
 def test_lemma_meets_inflected_forms():
@@ -140,7 +150,7 @@ def test_names_numbers_and_unknown_words_pass_through(g):
 def test_stop_words_are_dropped(g):
     assert g.translate("the of and is was it to") == ""
     gloss = words(g.translate("Was it the group?"))
-    assert gloss == ["gruppe", "gruppa", "gruppen", "grupper"]
+    assert gloss == ["gruppe"]  # gruppa/gruppen/grupper share its stem
 
 
 def test_decades_become_tallet(g):
@@ -207,7 +217,7 @@ SANITY = [
 def test_gloss_contains_key_norwegian_terms(g, question, expected):
     gloss = g.translate(question)
     for term in expected:
-        assert term in gloss, f"{term!r} missing from gloss of {question!r}: {gloss!r}"
+        assert has_form(gloss, term), f"{term!r} missing from gloss of {question!r}: {gloss!r}"
 
 
 def test_sanity_questions_are_mostly_covered(g):
@@ -237,3 +247,13 @@ def test_norwegian_synonyms_come_from_shared_entries():
     assert syn["ansatte"] == {"ansatte", "ansatt"}
     assert "personer" not in syn["ansatte"]
     assert "selvhjelps gruppe" not in syn["selvhjelpsgruppe"]  # single words only
+
+
+def test_gloss_gives_one_alternative_per_stem_but_indexing_keeps_every_form():
+    g = Glossary({("develop",): ("utvikle", "utvikler", "utviklet", "utvikling"),
+                  ("self", "help", "group"): ("selvhjelpsgruppe", "selvhjelpsgrupper", "gruppe for selvhjelp")})
+    # utvikle/utvikler/utviklet share the stem «utvikl»; «utvikling» does not.
+    assert g.translate("develop") == "utvikle utvikling"
+    assert g.translate("self-help group").split() == ["selvhjelpsgruppe", "gruppe", "for", "selvhjelp"]
+    # Document translation still knows every form the book uses.
+    assert {"utvikle", "utvikler", "utviklet", "utvikling"} <= set(g.norwegian_to_english())
