@@ -411,7 +411,11 @@ class ExtractiveAnswerer:
         embed_query: Callable[[str], np.ndarray] | None = None,
         embed_passages: Callable[[list[str]], np.ndarray] | None = None,
         glossary: Any = None,
+        following: Callable[[Passage], Passage | None] | None = None,
     ):
+        # The passage after a given one in reading order: a quote ending «… fra Yalom:» goes on
+        # in the next passage (a list or a block quote), which is then quoted too.
+        self.following = following
         self.prompts_dir = Path(prompts_dir or PROJECT_ROOT / "prompts")
         # English → Norwegian glossary (rag.translate.Glossary) for matching English questions
         # against Norwegian sentences; without it a small built-in word list is used.
@@ -825,12 +829,28 @@ class ExtractiveAnswerer:
         return Answer(question, language, text, [], abstained=True, notice=notice,
                       backend=self.backend, related=related)
 
+    def _continuation(self, run: list[_Cand], quote: str) -> Passage | None:
+        """The next passage when the quote ends its passage with «…:» and that passage is short
+        enough to quote whole."""
+        p = run[-1].hit.passage
+        if (self.following is None or not quote.rstrip().endswith(":")
+                or run[-1].idx != len(_sentences(p.text, p.language)) - 1):
+            return None
+        nxt = self.following(p)
+        if nxt is None or len(nxt.text.split()) > self.config.max_run_words:
+            return None
+        return nxt
+
     def _compose(self, question, language, notice, runs, comparison) -> Answer:
         citations: list[Citation] = []
         lines: list[str] = []
         last_side = None
+        cited: set[str] = set()
         for run in runs:
             p = run[0].hit.passage
+            if p.id in cited and len(run) == 1 and run[0].sent.start == 0:
+                continue  # already quoted as the continuation of an earlier run
+            cited.add(p.id)
             quote = p.text[run[0].sent.start:run[-1].sent.end]
             # One number per quoted run (two runs from one passage get two numbers), so every
             # citation's quote is one verbatim substring of its passage.
@@ -845,6 +865,13 @@ class ExtractiveAnswerer:
                 lines.append(("\n" if lines else "") + heading)
             shown = " ".join(quote.split())
             lines.append(f"«{shown}» [{n}]" if language == "en" else f"{shown} [{n}]")
+            more = self._continuation(run, quote)
+            if more is not None and more.id not in cited:
+                cited.add(more.id)
+                n = len(citations) + 1
+                citations.append(Citation(n, more, more.text))
+                shown = " ".join(more.text.split())
+                lines.append(f"«{shown}» [{n}]" if language == "en" else f"{shown} [{n}]")
         if language == "en":
             all_en = all(c.passage.language == "en" for c in citations)
             intro = self._phrase("en", "intro_english" if all_en else ("intro_compare" if comparison else "intro"))

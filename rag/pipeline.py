@@ -112,6 +112,7 @@ class Assistant:
                     glossary=default_glossary(self.settings),
                     embed_query=lambda t: np.asarray(emb.embed_query(t), dtype=np.float32),
                     embed_passages=lambda ts: np.asarray(emb.embed_documents(list(ts)), dtype=np.float32),
+                    following=self.retriever.following,
                 )
                 self._answerer = (LLMAnswerer(self.settings, extractive) if self.settings.llm_base_url
                                   else extractive)

@@ -204,6 +204,25 @@ class SearchResult:
     query_vector: np.ndarray | None = None
 
 
+_FLOW_KINDS = ("body", "quote", "list", "sheet")
+
+
+def _reading_order(passages: Sequence[Passage], gap: int = 3) -> dict[str, str]:
+    """Passage id -> the passage that starts within ``gap`` lines after it ends, in the same
+    chapter or SN sheet (footnotes, abstracts and references are not part of the flow)."""
+    flows: dict[tuple, list[Passage]] = {}
+    for p in passages:
+        if p.kind in _FLOW_KINDS and p.lines:
+            flows.setdefault((p.source, p.chapter, p.url), []).append(p)
+    out = {}
+    for flow in flows.values():
+        flow.sort(key=lambda p: (p.lines[0], p.lines[1]))
+        for a, b in zip(flow, flow[1:]):
+            if a.lines[1] <= b.lines[0] <= a.lines[1] + gap:
+                out[a.id] = b.id
+    return out
+
+
 class _Snapshot:
     """What the store holds, in memory: passages, their vectors and the BM25 index."""
 
@@ -216,6 +235,7 @@ class _Snapshot:
         self.key = key
         self._sentences: dict[str, list[str]] = {}
         self._bm25_en: EnglishBm25 | None = None  # built on the first English question
+        self._next: dict[str, str] | None = None  # passage id -> the next one in reading order
         self._en_lock = threading.Lock()
 
     def english_bm25(self, glossary: Any) -> "EnglishBm25":
@@ -223,6 +243,14 @@ class _Snapshot:
             if self._bm25_en is None:
                 self._bm25_en = EnglishBm25(self.passages, glossary, self.bm25.tokenizer)
             return self._bm25_en
+
+    def following(self, p: Passage) -> Passage | None:
+        """The passage that continues ``p`` in reading order (a list or block quote after «…:»)."""
+        with self._en_lock:
+            if self._next is None:
+                self._next = _reading_order(self.passages)
+        nxt = self._next.get(p.id)
+        return self.by_id.get(nxt) if nxt else None
 
     def sentences(self, p: Passage) -> list[str]:
         got = self._sentences.get(p.id)
@@ -267,6 +295,9 @@ class HybridRetriever:
 
     def passage(self, pid: str) -> Passage | None:
         return self.snapshot().by_id.get(pid)
+
+    def following(self, p: Passage) -> Passage | None:
+        return self.snapshot().following(p)
 
     def _gloss(self, query: str, language: str) -> str | None:
         if language != "en" or not self.config.translate_english or self.glossary is None:

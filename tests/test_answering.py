@@ -356,3 +356,30 @@ def test_a_list_of_kinds_answers_how_many_without_a_figure(question, language):
     assert "symbolsk kapital" in ans.citations[0].quote
     # Two mentions are no list: a how-many question about groups is not answered by them.
     assert a.answer("Hvor mange grupper har Bourdieu beskrevet?", hits, language="nb").abstained
+
+
+def test_a_quote_ending_with_a_colon_goes_on_in_the_next_passage():
+    """Chapter 2, lines 1665–1683: «Jeg lister opp … fra Yalom:» ends its passage; the list of
+    factors is the next passage in reading order and is quoted after it, as its own citation."""
+    intro = Passage(id="ch2:1665-1668", source="anthology", kind="body", language="nb", chapter=2,
+                    lines=(1665, 1668),
+                    text="Yalom viser selv til erfaringer med selvhjelpsgrupper for å underbygge og illustrere de "
+                         "samme virkningsmekanismene. Jeg lister opp flere terapeutiske faktorer som jeg har hentet fra Yalom:")
+    listed = Passage(id="ch2:list-1669", source="anthology", kind="list", language="nb", chapter=2,
+                     lines=(1669, 1683),
+                     text="Yalom (2005): Terapeutiske faktorer (min oversettelse)\nHåp\nAltruisme\nInformasjonsdeling\n"
+                          "Alminneliggjøring\nEn korrigert gjenskapelse av den primære familiegruppen\n"
+                          "Utvikling av sosiale ferdigheter\nImitere adferd")
+    following = {intro.id: listed}
+    a = ExtractiveAnswerer(following=lambda p: following.get(p.id))
+    q = "Hvilke terapeutiske faktorer lister forfatteren opp fra Yalom?"
+    ans = a.answer(q, scored([intro]), language="nb")
+    assert not ans.abstained, ans.answer
+    assert_verbatim(ans)
+    assert [c.passage.id for c in ans.citations] == [intro.id, listed.id]
+    assert ans.citations[1].quote == listed.text
+    # Retrieved as well, the list is not quoted twice.
+    ans = a.answer(q, scored([intro, listed]), language="nb")
+    assert [c.passage.id for c in ans.citations].count(listed.id) == 1
+    # Without the reading order the answer stops at the colon.
+    assert [c.passage.id for c in ExtractiveAnswerer().answer(q, scored([intro]), language="nb").citations] == [intro.id]
