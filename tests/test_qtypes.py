@@ -50,6 +50,9 @@ def test_defines():
     assert defines("Med igangsettere menes her lekfolk som ønsker å bidra til oppstart av en gruppe.")
     assert defines("Vi bruker begrepet «selvhjelpsfeltet» om alle aktørene.")
     assert not defines("Gruppa møttes hver tirsdag i kommunens lokaler.")
+    # «Vi forstår X som Y» (chapter 8, line 6602) defines X.
+    assert defines("Vi forstår denne virksomheten som et grensearbeid fordi det skapes noe nytt.")
+    assert not defines("Jeg forstår godt at de ble skuffet.")
 
 
 @pytest.mark.parametrize("question, kind", [
