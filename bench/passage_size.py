@@ -56,7 +56,7 @@ def main() -> None:
         target, maximum = map(int, arg.split(":"))
         passages = parse_anthology(ROOT / "corpus", target_words=target, max_words=maximum).passages + sn
         t = time.perf_counter()
-        P = np.array(emb.embed_documents([p.text for p in passages]))
+        P = np.array(emb.embed_documents([p.indexed_text for p in passages]))
         secs = time.perf_counter() - t
         bm = Bm25Index(passages)
         B = []

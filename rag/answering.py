@@ -700,7 +700,8 @@ class ExtractiveAnswerer:
                 return []
             # Best: the number stands next to what is counted («syv regionale enheter, omtalt
             # som distriktskontorer»), not elsewhere in the sentence.
-            first = max(typed, key=lambda c: (bool(counted) and _counts_near(c.text, counted), c.lex + c.score))
+            first = max(typed, key=lambda c: (bool(counted) and _counts_near(c.text, counted),
+                                              c.score + self._evidence(c, language)))
             ranked = [first] + [c for c in ranked if c is not first and not c.short]
         else:
             ranked = [c for c in ranked if not c.short]

@@ -94,7 +94,7 @@ def ingest(
 
     with _progress(progress, len(todo)) as advance:
         for batch in _chunks(todo, batch_size):
-            texts = [p.text for p in batch]
+            texts = [p.indexed_text for p in batch]
             vectors = embeddings.embed_documents(texts)
             if stats is None:
                 report.embedded_texts += len(texts)

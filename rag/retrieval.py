@@ -70,7 +70,7 @@ class Bm25Index:
 
         self.passages = list(passages)
         self.tokenizer = tokenizer or Tokenizer()
-        docs = [self.tokenizer(_index_text(p)) for p in self.passages]
+        docs = [self.tokenizer(p.indexed_text) for p in self.passages]
         self.vocabulary = {t for d in docs for t in d}
         self._bm25 = bm25s.BM25()
         self._bm25.index(docs, show_progress=False)
@@ -123,11 +123,6 @@ class EnglishBm25:
             return np.zeros(self.size, dtype=np.float32)
         with self._lock:
             return np.asarray(self._bm25.get_scores(terms), dtype=np.float32)
-
-
-def _index_text(p: Passage) -> str:
-    # The section heading is part of what a passage is about.
-    return f"{p.section}\n{p.text}" if p.section else p.text
 
 
 @dataclass

@@ -34,6 +34,14 @@ class Passage:
     url: str | None = None
     title: str | None = None
 
+    @property
+    def indexed_text(self) -> str:
+        """What is embedded and BM25-indexed: the section heading, then the text. The heading
+        says what the passage is about («Hvordan fikk Selvhjelpshuset LINK gjennomslag …»);
+        measured in session 3 over the dev, held-out and SN sets, R@5 0.915 -> 0.931 and
+        MRR@10 0.788 -> 0.800 with it in the embedding."""
+        return f"{self.section}\n{self.text}" if self.section else self.text
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         for key in ("authors", "pages", "lines"):

@@ -38,7 +38,7 @@ def test_second_run_is_all_unchanged_and_embeds_nothing(settings, corpus):
     store, emb = open_store(settings), make_embeddings(settings)
     first = ingest(corpus, store, emb, progress=False)
     assert (first.added, first.updated, first.deleted, first.unchanged) == (len(corpus), 0, 0, 0)
-    assert first.embedded_texts == len({p.text for p in corpus}) and first.embedded_tokens > 0
+    assert first.embedded_texts == len({p.indexed_text for p in corpus}) and first.embedded_tokens > 0
 
     # A new process would build new objects: do the same.
     again = ingest(corpus, open_store(settings), make_embeddings(settings), progress=False)
@@ -52,13 +52,15 @@ def test_changed_passages_are_updated(settings, corpus):
     store, emb = open_store(settings), make_embeddings(settings)
     ingest(corpus, store, emb, progress=False)
     new_text = Passage.from_dict({**corpus[0].to_dict(), "text": corpus[0].text + " «Tillegg» på norsk: æøå."})
-    new_pages = Passage.from_dict({**corpus[1].to_dict(), "pages": [12, 13], "section": "Innledning"})
-    changed = [new_text, new_pages, *corpus[2:]]
+    new_pages = Passage.from_dict({**corpus[1].to_dict(), "pages": [12, 13]})
+    new_section = Passage.from_dict({**corpus[2].to_dict(), "section": "Innledning"})
+    changed = [new_text, new_pages, new_section, *corpus[3:]]
     report = ingest(changed, store, emb, progress=False)
-    assert (report.added, report.updated, report.unchanged, report.deleted) == (0, 2, len(corpus) - 2, 0)
-    # Only the new text reaches the model; a metadata-only change reuses the cached vector.
-    assert report.embedded_texts == 1 and report.cache_hits == 1
-    assert store.get([new_text.id, new_pages.id]) == [new_text, new_pages]
+    assert (report.added, report.updated, report.unchanged, report.deleted) == (0, 3, len(corpus) - 3, 0)
+    # The new text and the new heading (embedded with the text) reach the model; a change of
+    # pages only reuses the cached vector.
+    assert report.embedded_texts == 2 and report.cache_hits == 1
+    assert store.get([new_text.id, new_pages.id, new_section.id]) == [new_text, new_pages, new_section]
     hit, _ = store.query(emb.embed_query("«Tillegg» på norsk"), k=1)[0]
     assert hit.id == new_text.id
 

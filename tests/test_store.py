@@ -224,3 +224,17 @@ def test_server_that_goes_away_is_a_clear_error(tmp_path, monkeypatch):
     with pytest.raises(StoreUnavailableError, match=url):
         store.count()
     assert store.health()["ok"] is False
+
+
+def test_section_heading_is_embedded_and_a_new_recipe_refreshes_old_indexes(monkeypatch):
+    import rag.store.chroma as chroma
+    from rag.types import Passage
+
+    p = Passage(id="ch6:1-2", source="anthology", kind="body", language="nb", text="Kommunen sa ja.",
+                section="Hvordan fikk Selvhjelpshuset LINK gjennomslag i en liten kommune?")
+    assert p.indexed_text == "Hvordan fikk Selvhjelpshuset LINK gjennomslag i en liten kommune?\nKommunen sa ja."
+    assert Passage(id="x", source="sn", kind="sheet", language="nb", text="Tekst.").indexed_text == "Tekst."
+    # An index whose passages were embedded the old way sees them all as changed on the next ingest.
+    before = chroma.content_hash(p)
+    monkeypatch.setattr(chroma, "EMBEDDING_RECIPE", chroma.EMBEDDING_RECIPE + 1)
+    assert chroma.content_hash(p) != before

@@ -25,9 +25,14 @@ PAGE = 1000  # rows per get() call when reading the whole collection
 MODEL_KEY, DIM_KEY = "embedding_model", "embedding_dim"
 
 
+# Bumped when what is embedded for a passage changes (2: the section heading is embedded with
+# the text), so the next ingest re-embeds an index built the old way.
+EMBEDDING_RECIPE = 2
+
+
 def content_hash(p: Passage) -> str:
     """Hash of the whole passage, so a change in text or any metadata field is an update."""
-    blob = json.dumps(p.to_dict(), ensure_ascii=False, sort_keys=True)
+    blob = json.dumps({"recipe": EMBEDDING_RECIPE, **p.to_dict()}, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
