@@ -50,7 +50,10 @@ _ASK_NUMBER = re.compile(
 )
 _ASK_AMOUNT = re.compile(
     r"\b(?:budsjett\w*|årsbudsjett\w*|budget\w*|koste\w*|cost\w*|lønn\w*|salary|salaries|"
-    r"hvor mye penger|how much money|omsetning|turnover|revenue)\b",
+    r"hvor mye penger|how much money|omsetning|turnover|revenue)\b"
+    # "What was SN's grant in 2020?" / «Hva var tilskuddet …?» asks for a sum, not for the scheme.
+    r"|\b(?:what|hva|hvor stort|hvor stor)\s+(?:is|was|were|are|er|var|ble|blir)\s+(?:[\w'’]+\s+){0,3}?"
+    r"(?:grants?|tilskudd(?:et|ene)?|bevilgning(?:en|ene)?|funding|appropriation)\b(?!\s+(?:scheme|ordning))",
     re.IGNORECASE,
 )
 # Not a bare "call": "prefer to call self-help a possibility" asks why, not for a number.

@@ -20,6 +20,11 @@ from rag.qtypes import answer_type, asks_definition, defines, holds
     # "call" as in "name something": a why-question, not a request for a number.
     ("Why does Self-help Norway prefer to call self-help a 'possibility'?", None),
     ("How do groups choose who leads?", None),
+    # "What was the grant?" asks for a sum; the grant scheme is a thing.
+    ("What was Selvhjelp Norge's grant in 2020?", "amount"),
+    ("Hva var tilskuddet til Selvhjelp Norge i 2020?", "amount"),
+    ("What was the grant scheme for self-help projects?", None),
+    ("Hva er tilskuddsordningen?", None),
 ])
 def test_answer_type(question, kind):
     assert answer_type(question) == kind
