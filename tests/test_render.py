@@ -19,3 +19,15 @@ def test_crisis_reply_has_the_notice_first_and_no_not_found_label():
 def test_ordinary_abstention_says_no_answer_was_found():
     html = bot_message(_turn(answer="Jeg finner ikke svar på dette i kildene.", abstained=True), "nb")
     assert "sh-abstain" in html and "Finner ikke svar i kildene." in html
+
+
+def test_a_quoted_list_keeps_one_item_per_line():
+    from rag.types import Passage
+    from ui.render import source_card
+
+    listed = Passage(id="ch2:list-1669", source="anthology", kind="list", language="nb", chapter=2,
+                     lines=(1669, 1683), text="Yalom (2005): Terapeutiske faktorer\nHåp\nAltruisme")
+    html = source_card(listed, "nb", "c1", "[2]", quote=listed.text)
+    assert 'class="sh-passage sh-list"' in html and "<mark>" in html and "Håp\nAltruisme" in html
+    body = Passage(id="ch2:1665-1668", source="anthology", kind="body", language="nb", text="Tekst.")
+    assert 'class="sh-passage"' in source_card(body, "nb", "c2", "[1]")

@@ -29,6 +29,7 @@ CSS = """
 .sh-passage { margin: 4px 10px 8px 10px; padding: 6px 10px; border-left: 3px solid #bbb; color: #222;
   font-size: 0.93em; max-height: 22em; overflow-y: auto; }
 .sh-passage mark { background: #fff06a; color: #000; padding: 0 1px; }
+.sh-list { white-space: pre-line; }
 .sh-copy { margin: 0 10px 8px 10px; padding: 3px 8px; border: 1px solid #888; border-radius: 4px;
   background: #fafafa; cursor: pointer; font-size: 0.85em; }
 .sh-fb { margin-top: 8px; font-size: 0.85em; color: #444; }

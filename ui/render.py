@@ -91,7 +91,8 @@ def source_card(p: Passage, lang: str, dom_id: str, label: str, quote: str | Non
         f'<details class="sh-src" id="{esc(dom_id)}"{" open" if open_ else ""}>'
         f"<summary>{esc(label)} {esc(format_citation(p, lang))}</summary>"
         f"{passage_meta(p, lang)}"
-        f'<blockquote class="sh-passage">{highlight(p.text, quote)}</blockquote>'
+        # A list keeps one item per line (its items are separated by single newlines).
+        f'<blockquote class="sh-passage{" sh-list" if p.kind == "list" else ""}">{highlight(p.text, quote)}</blockquote>'
         f'<button type="button" class="sh-copy" data-ref="{esc(format_reference(p))}" '
         f'data-done="{esc(t("copied", lang))}">{esc(t("copy_ref", lang))}</button>'
         "</details>"
