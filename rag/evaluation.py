@@ -94,11 +94,11 @@ def negated_spans(text: str, language: str = "nb") -> list[set[str]]:
     return out
 
 
-def polarity_clash(sentence: str, language: str, passage_text: str) -> bool:
+def polarity_clash(sentence: str, language: str, passage_text: str, passage_language: str = "nb") -> bool:
     """The passage negates what the sentence asserts («Det koster penger» against «… men ikke
     penger»), or the sentence negates something the passage does not."""
     mine = negated_spans(sentence, language)
-    theirs = negated_spans(passage_text, "nb")
+    theirs = negated_spans(passage_text, passage_language)
     if mine:
         return not any(m & t for m in mine for t in theirs)
     said = content_stems(sentence, language)
@@ -107,7 +107,7 @@ def polarity_clash(sentence: str, language: str, passage_text: str) -> bool:
     # A passage sentence without a negation that states the claim outright settles it
     # («… heller ikke Norsk selvhjelpsforum …» elsewhere does not negate it).
     plain = [s for s in split_sentences(passage_text) or [passage_text] if not _NEGATION.search(s)]
-    return not any(stem_overlap(said, set(content_stems(s, "nb"))) >= 0.8 for s in plain)
+    return not any(stem_overlap(said, set(content_stems(s, passage_language))) >= 0.8 for s in plain)
 
 
 def numbers(text: str, language: str = "nb") -> set[str]:
@@ -225,7 +225,9 @@ class SupportJudge:
         # and a count from another).
         if need and not any(need <= numbers(w, "nb") for w in pieces or [passage_text]):
             score, capped = min(score, CAP), "number"
-        elif polarity_clash(sentence, lang, passage_text):
+        # The chapters' English abstracts are English: their negations are read as English.
+        elif polarity_clash(sentence, lang, passage_text,
+                            self.detect(passage_text) if self.detect and lang == "en" else "nb"):
             score, capped = min(score, CAP), "negation"
         return {"lexical": lexical, "dense": dense, "score": score, "capped": capped}
 

@@ -63,6 +63,10 @@ def test_number_and_polarity_checks():
     claim, negated = "Norsk selvhjelpsforum er en nasjonal organisasjon.", "Dette gjelder ikke Norsk selvhjelpsforum."
     assert polarity_clash(claim, "nb", negated)
     assert not polarity_clash(claim, "nb", negated + " " + claim)
+    # A quote from a chapter's English abstract is read as English ("not only …" is in both).
+    abstract = ("At the same time there are interesting differences, not only between professional group "
+                "therapy and self-help groups, but also between a 12-step group and a typical group.")
+    assert not polarity_clash(abstract, "en", abstract, "en")
 
 
 def test_lexical_judge_separates_support_from_wrong_year_and_negation():
