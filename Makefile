@@ -21,8 +21,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# Incremental: builds a missing index, and brings an existing one up to date after a corpus or
+# embedding-recipe change (0.2 s when nothing changed).
 index: install
-	$(BIN)/selvhjelp ingest --if-missing
+	$(BIN)/selvhjelp ingest
 
 run: index
 	$(BIN)/selvhjelp serve
