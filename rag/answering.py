@@ -846,12 +846,11 @@ class ExtractiveAnswerer:
         citations: list[Citation] = []
         lines: list[str] = []
         last_side = None
-        cited: set[str] = set()
+        continued: set[str] = set()  # passages quoted whole as the continuation of a run
         for run in runs:
             p = run[0].hit.passage
-            if p.id in cited and len(run) == 1 and run[0].sent.start == 0:
-                continue  # already quoted as the continuation of an earlier run
-            cited.add(p.id)
+            if p.id in continued:
+                continue  # already quoted whole
             quote = p.text[run[0].sent.start:run[-1].sent.end]
             # One number per quoted run (two runs from one passage get two numbers), so every
             # citation's quote is one verbatim substring of its passage.
@@ -867,8 +866,8 @@ class ExtractiveAnswerer:
             shown = " ".join(quote.split())
             lines.append(f"«{shown}» [{n}]" if language == "en" else f"{shown} [{n}]")
             more = self._continuation(run, quote)
-            if more is not None and more.id not in cited:
-                cited.add(more.id)
+            if more is not None and more.id not in continued and all(c.passage.id != more.id for c in citations):
+                continued.add(more.id)
                 n = len(citations) + 1
                 citations.append(Citation(n, more, more.text))
                 shown = " ".join(more.text.split())
