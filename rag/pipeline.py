@@ -102,8 +102,8 @@ class Assistant:
     def answerer(self):
         with self._lock:
             if getattr(self, "_answerer", None) is None:
-                from .answering import ExtractiveAnswerer, LLMAnswerer
-
+                from .answering import ExtractiveAnswerer
+                from .llm_answers import LLMAnswerer
                 from .translate import default_glossary
 
                 emb = self.embeddings

@@ -8,8 +8,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from answer_passages import passages_with, scored
-from rag.answering import ExtractiveAnswerer, LLMAnswerer
+from rag.answering import ExtractiveAnswerer
 from rag.config import load_settings
+from rag.llm_answers import LLMAnswerer
 from rag.types import Passage
 
 AA_TEXT = "AA-gruppene kombinerer en hierarkisk modell med en egalitær"
