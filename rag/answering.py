@@ -180,11 +180,12 @@ def _meta_stems(p: Passage) -> frozenset[str]:
 _QUOTED_NAME = re.compile(r"«([^»]{2,60})»|“([^”]{2,60})”|\"([^\"]{2,60})\"|(?<!\w)'([^']{2,60})'(?!\w)")
 _ARTICLES = r"(?:en|ei|et|ein|eit|den|det|de|an|a|the)\s+"
 _SIDE = r"(?:" + _ARTICLES + r")?(.+?)"
+# «lærings- og mestringssentrene» is one side: no split after a hyphen (a shared-ending compound).
 _COMPARE = [
-    re.compile(r"forskjell\w*\s+(?:på|mellom)\s+" + _SIDE + r"\s+og\s+" + _SIDE + r"\s*[?.!]*$", re.I),
-    re.compile(r"(?:likhet\w*|ulikhet\w*)(?:\s+og\s+\w+)?\s+mellom\s+" + _SIDE + r"\s+og\s+" + _SIDE + r"\s*[?.!]*$", re.I),
-    re.compile(r"sammenlign\w*\s+" + _SIDE + r"\s+(?:og|med)\s+" + _SIDE + r"\s*[?.!]*$", re.I),
-    re.compile(r"(?:hva\s+)?skiller\s+" + _SIDE + r"\s+(?:seg\s+)?(?:fra|og)\s+" + _SIDE + r"\s*[?.!]*$", re.I),
+    re.compile(r"forskjell\w*\s+(?:på|mellom)\s+" + _SIDE + r"(?<!-)\s+og\s+" + _SIDE + r"\s*[?.!]*$", re.I),
+    re.compile(r"(?:likhet\w*|ulikhet\w*)(?:\s+og\s+\w+)?\s+mellom\s+" + _SIDE + r"(?<!-)\s+og\s+" + _SIDE + r"\s*[?.!]*$", re.I),
+    re.compile(r"sammenlign\w*\s+" + _SIDE + r"(?<!-)\s+(?:og|med)\s+" + _SIDE + r"\s*[?.!]*$", re.I),
+    re.compile(r"(?:hva\s+)?skiller\s+" + _SIDE + r"(?<!-)\s+(?:seg\s+)?(?:fra|og)\s+" + _SIDE + r"\s*[?.!]*$", re.I),
     re.compile(r"differen\w*\s+between\s+" + _SIDE + r"\s+and\s+" + _SIDE + r"\s*[?.!]*$", re.I),
     re.compile(r"(?:compare|comparing)\s+" + _SIDE + r"\s+(?:and|with|to)\s+" + _SIDE + r"\s*[?.!]*$", re.I),
     re.compile(r"(?:how\s+)?(?:does|do|is|are)\s+" + _SIDE + r"\s+(?:differ|different)\s+from\s+" + _SIDE + r"\s*[?.!]*$", re.I),
@@ -213,6 +214,11 @@ class Comparison:
     right: str
 
 
+_TOPIC_CLAUSE = re.compile(
+    r"\s+(?:når det gjelder|hva gjelder|med hensyn til|i forhold til|when it comes to|in terms of|"
+    r"with regard to|regarding|as regards)\b", re.I)
+
+
 def detect_comparison(question: str) -> Comparison | None:
     """«forskjellen på X og Y», "difference between X and Y", "X vs Y", «sammenlign X og Y»."""
     q = question.strip()
@@ -220,6 +226,9 @@ def detect_comparison(question: str) -> Comparison | None:
         m = pat.search(q)
         if m:
             left, right = (s.strip(" ,;:«»\"'") for s in m.groups())
+            # «… fra Selvhjelp Norge når det gjelder metoder»: the topic is not part of the side
+            # (it still reaches the side queries, which keep the question's other words).
+            right = _TOPIC_CLAUSE.split(right, maxsplit=1)[0].strip(" ,;:")
             if left and right and left.lower() != right.lower():
                 return Comparison(left, right)
     return None

@@ -73,6 +73,13 @@ def test_english_comparison_keeps_norwegian_quotes_labelled(answerer):
     ("AA vs SN?", ("AA", "SN")),
     ("How does an SN group differ from an AA group?", ("SN group", "AA group")),
     ("Hva er en selvhjelpsgruppe?", None),
+    # A compound sharing its ending («lærings- og mestringssentrene») is one side, and the topic
+    # clause after the second side is not part of it.
+    ("Hva skiller lærings- og mestringssentrene fra Selvhjelp Norge når det gjelder kunnskap og metoder?",
+     ("lærings- og mestringssentrene", "Selvhjelp Norge")),
+    ("Hva er forskjellen på lærings- og mestringssentre og Selvhjelp Norge?",
+     ("lærings- og mestringssentre", "Selvhjelp Norge")),
+    ("How do LMS differ from SN in terms of knowledge?", ("LMS", "SN")),
 ])
 def test_detect_comparison(question, expected):
     c = detect_comparison(question)
