@@ -155,14 +155,20 @@ def _enumerates(sentence: str, query: "_Query | None", at_least: int = 3) -> boo
     lower-case modifier, so a name said three times («Selvhjelp Norge …») is no list."""
     if query is None:
         return False
+    listed = _listed_stems(sentence, at_least)
+    return bool(listed) and any(len(alt) == 1 and alt <= listed for concept in query.concepts for alt in concept)
+
+
+@lru_cache(maxsize=4096)
+def _listed_stems(sentence: str, at_least: int) -> frozenset[str]:
+    """Stems the sentence names after ``at_least`` different lower-case modifiers."""
     words = tokens(sentence)
     modifiers: dict[str, set[str]] = {}
     for prev, word in zip(words, words[1:]):
         st = content_stems(word, "nb")
         if st and prev.islower() and prev not in STOPWORDS_NB:
             modifiers.setdefault(st[0], set()).add(prev)
-    listed = frozenset(st for st, mods in modifiers.items() if len(mods) >= at_least)
-    return bool(listed) and any(len(alt) == 1 and alt <= listed for concept in query.concepts for alt in concept)
+    return frozenset(st for st, mods in modifiers.items() if len(mods) >= at_least)
 
 
 def _has_stem(stems: frozenset[str], stem: str) -> bool:
@@ -275,6 +281,11 @@ _ANAPHORA = re.compile(
     r"This|These|It|They|Here|Thus|However)\b"
 )
 _FIGURE = re.compile(r"\d")
+
+
+def _refers_back(text: str) -> bool:
+    """The sentence names what it speaks of in the one before («Han …», «Seminaret …»)."""
+    return bool(_ANAPHORA.match(text) or _DEFINITE_OPENING.match(text))
 _NOT_PROSE = re.compile(r"^\(?(?:Gruppedeltaker|Informant|Intervju|Kilde|Tabell|Figur)\b|https?://|\.indd\b")
 
 
@@ -641,21 +652,21 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _lex_in_context(c: _Cand, query: _Query | None) -> float:
-        if query is None or c.idx == 0 or not (c.short or _ANAPHORA.match(c.text) or _DEFINITE_OPENING.match(c.text)):
+        if query is None or c.idx == 0 or not (c.short or _refers_back(c.text)):
             return 0.0
         before = _sentences(c.hit.passage.text, c.hit.passage.language)[c.idx - 1]
         return query.overlap(c.sent.stems | before.stems)
 
     @staticmethod
     def _context_stems(c: _Cand) -> frozenset[str]:
-        """The sentence (with the one before if it opens «Han …»/«Dette …») and its chapter's
-        title and authors ("Feirings case")."""
+        """The sentence (with the ones before while they refer back, «Han …»/«Dette …», up to
+        three) and its chapter's title and authors ("Feirings case")."""
         p = c.hit.passage
         sents = _sentences(p.text, p.language)
         stems = c.sent.stems
         # Follow a chain of back-references («Latour … Han antar … Han identifiserer fem …»).
         i, text = c.idx, c.text
-        while i > 0 and c.idx - i < 3 and (_ANAPHORA.match(text) or _DEFINITE_OPENING.match(text)):
+        while i > 0 and c.idx - i < 3 and _refers_back(text):
             i -= 1
             stems = stems | sents[i].stems
             text = p.text[sents[i].start:sents[i].end]

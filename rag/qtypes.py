@@ -154,7 +154,7 @@ DEFINITION_QUESTION = re.compile(
 )
 DEFINITION_CUE = re.compile(
     r"\b(?:menes|betyr|står for|akronym|defineres|definerer|definert|definisjon\w*|begrepet|forstås som|"
-    r"forstår \w+ (?:dette|denne|det|dem) som|forstå(?:r|es) (?:vi |jeg |de )?(?:\w+ ){1,3}?som|omtales som|kalles|"
+    r"forstå(?:r|es) (?:vi |jeg |de )?(?:\w+ ){1,3}?som|omtales som|kalles|"
     r"betegne\w*|innebærer)\b|«[^»]{2,60}»\s+(?:om|som)\b",
     re.IGNORECASE,
 )

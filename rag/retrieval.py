@@ -230,8 +230,8 @@ class _Snapshot:
         self.key = key
         self._sentences: dict[str, list[str]] = {}
         self._bm25_en: EnglishBm25 | None = None  # built on the first English question
-        self._next: dict[str, str] | None = None  # passage id -> the next one in reading order
         self._en_lock = threading.Lock()
+        self._next = _reading_order(passages)  # passage id -> the next one in reading order
 
     def english_bm25(self, glossary: Any) -> "EnglishBm25":
         with self._en_lock:
@@ -241,9 +241,6 @@ class _Snapshot:
 
     def following(self, p: Passage) -> Passage | None:
         """The passage that continues ``p`` in reading order (a list or block quote after «…:»)."""
-        with self._en_lock:
-            if self._next is None:
-                self._next = _reading_order(self.passages)
         nxt = self._next.get(p.id)
         return self.by_id.get(nxt) if nxt else None
 

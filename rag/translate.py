@@ -17,6 +17,7 @@ few irregular verbs); phrases are matched longest-first, so "self-help groups" b
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -138,7 +139,10 @@ class Glossary:
         # For the gloss, one alternative per stem: «utvikle | utvikler | utviklet | utvikling»
         # lists the forms the book uses (document translation needs them all), but repeated
         # in a question's gloss they would outweigh its other words.
-        self._gloss = {key: _distinct_stems(alts) for key, alts in entries.items()}
+        import Stemmer
+
+        stem = Stemmer.Stemmer("norwegian").stemWord
+        self._gloss = {key: _distinct_stems(alts, stem) for key, alts in entries.items()}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -277,11 +281,8 @@ class Glossary:
         return self.analyse(text).coverage
 
 
-def _distinct_stems(alternatives: tuple[str, ...]) -> tuple[str, ...]:
+def _distinct_stems(alternatives: tuple[str, ...], stem: Callable[[str], str]) -> tuple[str, ...]:
     """The alternatives, leaving out any whose Norwegian stems repeat an earlier one's."""
-    import Stemmer
-
-    stem = Stemmer.Stemmer("norwegian").stemWord
     seen: set[tuple[str, ...]] = set()
     out = []
     for alt in alternatives:
