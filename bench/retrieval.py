@@ -56,7 +56,8 @@ def main() -> None:
     questions = [q for q in load_gold(Path(args.gold)) if q.answerable]
     passages = assistant.store.all_passages()
     retriever = assistant.retriever
-    retriever.search("oppvarming", k=1)  # load model, vectors and BM25 once
+    retriever.warm_up()  # vectors, BM25 and sentences once, as the server does at start
+    retriever.search("oppvarming", k=1)  # and the model
 
     configs = []
     for method in args.methods.split(","):

