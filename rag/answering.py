@@ -498,7 +498,11 @@ class ExtractiveAnswerer:
             chosen = self._select_comparison([c for c in cands if not c.short], comparison, language, query)
         else:
             chosen = self._select(cands, question, language, query)
-        if not chosen or self._too_weak(chosen, hits, language, query):
+        # A sentence that spells out the abbreviation asked about letter by letter is evidence
+        # enough («LINK – et akronym for: Læring, Informasjon, …» shares only «LINK» with it).
+        spelled = (_answer_type(question) == "acronym" and bool(chosen)
+                   and any(_holds("acronym", c.text, question) for c in chosen[0]))
+        if not chosen or not spelled and self._too_weak(chosen, hits, language, query):
             return self._abstain(question, language, notice, hits)
         return self._compose(question, language, notice, chosen, comparison)
 

@@ -64,6 +64,18 @@ _PHONE = re.compile(r"(?<!\d)(?:\+47\s*)?(?:\d{2}\s?\d{2}\s?\d{2}\s?\d{2}|\d{3}\
 PRESENT = re.compile(
     r"\b(?:i dag|idag|nå for tiden|nåværende|dagens|today|today's|current|currently|nowadays)\b", re.I
 )
+# "What does LINK stand for?" / «Hva står LMS for?»: the letters' expansion is the answer.
+_ASK_ACRONYM = re.compile(
+    r"\b(?:hva|kva)\s+(?:står|stod|sto)\s+(?:forkortelsen\s+|akronymet\s+)?(?P<a>[\w-]+)\s+for\b|"
+    r"\b(?:hva|kva)\s+(?:er|var)\s+(?P<b>[\w-]+)\s+(?:en\s+)?(?:forkortelse|akronym|kortform)\s+for\b|"
+    r"\b(?:hva|kva)\s+betyr\s+(?:forkortelsen|akronymet)\s+(?P<c>[\w-]+)|"
+    r"\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:acronym\s+|abbreviation\s+|letters\s+)?(?P<d>[\w-]+)\s+stand\s+for\b|"
+    r"\bwhat\s+is\s+(?P<e>[\w-]+)\s+(?:short|an\s+acronym|an\s+abbreviation)\s+for\b|"
+    r"\bwhat\s+does\s+the\s+(?:acronym|abbreviation)\s+(?P<f>[\w-]+)\s+mean\b",
+    re.IGNORECASE,
+)
+_EXPANSION_CUE = r"(?:står for|stod for|akronym|forkortelse|kortform|stands? for|short for|abbreviation)"
+_CONNECTORS = {"og", "and", "&", "of", "for", "i", "in", "til", "to", "the", "med", "på"}
 _ASK_NAME = re.compile(r"\b(?:hvem|kven|who|whom|hvilken person|which person)\b", re.IGNORECASE)
 
 
@@ -97,6 +109,8 @@ def answer_type(question: str) -> str | None:
     ("How do groups choose who leads?" is a how-question, not a who-question)."""
     if _ASK_AMOUNT.search(question):
         return "amount"
+    if acronym_asked(question):
+        return "acronym"
     # "When the authors speak of X, do they mean …?": the when-clause sets the scene; the
     # question is what follows the comma.
     cond = _CONDITIONAL.match(question)
@@ -113,6 +127,41 @@ def answer_type(question: str) -> str | None:
         if hit and hit.start() == 0:
             return kind
     return None
+
+
+def acronym_asked(question: str) -> str | None:
+    """The abbreviation a "what does X stand for?" question asks about, or None."""
+    m = _ASK_ACRONYM.search(question)
+    if not m:
+        return None
+    word = next(g for g in m.groups() if g)
+    letters = word.replace("-", "")
+    # An abbreviation: short, and written in capitals (LINK, LMS, SN; not «Hva står det for?»).
+    return word if 2 <= len(letters) <= 8 and letters.isupper() else None
+
+
+def expands(acronym: str, sentence: str) -> bool:
+    """Whether the sentence spells the abbreviation out: «LINK – et akronym for: Læring,
+    Informasjon, Nettverk og Kunnskap», «Selvhjelp Norge (SN)», «LMS (lærings- og …)»."""
+    a = re.escape(acronym)
+    if re.search(rf"\(\s*{a}\s*\)|\b{a}\s*\((?!\s*\d)|\b{a}\b[^.]{{0,60}}?\b{_EXPANSION_CUE}", sentence):
+        return True
+    letters = acronym.replace("-", "").lower()
+    if len(letters) < 3 and not re.search(rf"\b{a}\b", sentence):
+        return False  # two capitalised words in a row are too common to mean «SN» by themselves
+    words = [w for w in re.findall(r"[^\W\d_]+", sentence)]
+    for start in range(len(words)):
+        i, k = start, 0
+        while i < len(words) and k < len(letters):
+            w = words[i]
+            if w[0].isupper() and w[0].lower() == letters[k]:
+                k += 1
+            elif k == 0 or w.lower() not in _CONNECTORS:
+                break
+            i += 1
+        if k == len(letters):
+            return True
+    return False
 
 
 def _names(sentence: str) -> set[str]:
@@ -138,6 +187,9 @@ def holds(kind: str | None, sentence: str, question: str) -> bool:
         return bool(NUMBER.search(sentence))
     if kind == "phone":
         return bool(_PHONE.search(sentence))
+    if kind == "acronym":
+        acronym = acronym_asked(question)
+        return bool(acronym) and expands(acronym, sentence)
     q_names = {w.lower().rstrip("s") for w in tokens(question)}
     if kind == "person":
         return any(not all(w.lower().rstrip("s") in q_names for w in m.split()) for m in _PERSON_NAME.findall(sentence))

@@ -390,3 +390,29 @@ def test_a_quote_ending_with_a_colon_goes_on_in_the_next_passage():
     assert [c.passage.id for c in ans.citations].count(listed.id) == 1
     # Without the reading order the answer stops at the colon.
     assert [c.passage.id for c in ExtractiveAnswerer().answer(q, scored([intro]), language="nb").citations] == [intro.id]
+
+
+def test_what_an_abbreviation_stands_for_is_answered_by_its_expansion(answerer):
+    # Chapter 5 (p. 116) and chapter 7's footnote, as the index holds them: the footnote says
+    # more about LINK, the introduction spells it out.
+    note = Passage(id="ch7:fn4", source="anthology", kind="footnote", language="nb", chapter=7,
+                   text="Et LINK skal være «en dedikert møteplass for selvorganisert selvhjelp og en nøytral "
+                        "arena for selvorganiserte selvhjelpsgrupper» (Selvhjelp Norge, 2016:6). LINK-modellen "
+                        "ble utviklet av Norsk selvhjelpsforum som etablerte LINK Oslo i 2004 med støtte fra "
+                        "Oslo kommune.")
+    intro = Passage(id="ch5:3933-3937", source="anthology", kind="body", language="nb", chapter=5,
+                    text="Det lokale senteret for selvhjelp og mestring startet i 1999 og ble etter få år "
+                         "finansiert over kommunens budsjett. Slike sentra omtales også som møteplasser, eller "
+                         "LINK – som er et akronym for: Læring, Informasjon, Nettverk og Kunnskap.")
+    from rag.config import PROJECT_ROOT
+    from rag.translate import default_glossary
+
+    with_glossary = ExtractiveAnswerer(glossary=default_glossary(PROJECT_ROOT / "corpus"))
+    for question, language in (("Hva står LINK for?", "nb"), ("What does LINK stand for?", "en")):
+        ans = with_glossary.answer(question, scored([note, intro]), language=language)
+        assert not ans.abstained, ans.answer
+        assert_verbatim(ans)
+        assert "Læring, Informasjon, Nettverk og Kunnskap" in ans.citations[0].quote
+    # No sentence spells it out: say so rather than quote what LINK does.
+    ans = answerer.answer("Hva står LINK for?", scored([note]), language="nb")
+    assert ans.abstained

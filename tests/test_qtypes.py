@@ -97,3 +97,32 @@ def test_frequency_needs_a_frequency_not_just_regularly():
 def test_a_chapter_number_is_no_count():
     assert not holds("number", "Se kapittel 2 for detaljer.", "Hvor mange?")
     assert not holds("number", "As chapter 3 shows", "How many?")
+
+
+@pytest.mark.parametrize("question, acronym", [
+    ("Hva står LINK for?", "LINK"),
+    ("What does LMS stand for?", "LMS"),
+    ("What does the acronym SN mean?", "SN"),
+    ("Hva er NSF en forkortelse for?", "NSF"),
+    ("Hva står det for?", None),            # not an abbreviation
+    ("Hva står i planen for selvhjelp?", None),
+])
+def test_acronym_questions(question, acronym):
+    from rag.qtypes import acronym_asked
+    assert acronym_asked(question) == acronym
+    assert answer_type(question) == ("acronym" if acronym else answer_type(question))
+
+
+@pytest.mark.parametrize("sentence, acronym, expected", [
+    ("Slike sentra omtales også som møteplasser, eller LINK – som er et akronym for: Læring, "
+     "Informasjon, Nettverk og Kunnskap.", "LINK", True),
+    ("Læring, Informasjon, Nettverk og Kunnskap er stikkordene.", "LINK", True),
+    ("LINK Oslo ble etablert i 2004 med støtte fra Oslo kommune.", "LINK", False),
+    ("Stiftelsen Norsk selvhjelpsforum (NSF) ble opprettet i 1998.", "NSF", True),
+    ("LMS (lærings- og mestringssentre) finnes ved alle helseforetak.", "LMS", True),
+    ("Se LMS (2014) for en oversikt.", "LMS", False),       # a reference, not an expansion
+    ("Selvhjelp Norge er et nasjonalt fagmiljø.", "SN", False),  # two capitals alone are too weak
+])
+def test_a_sentence_that_spells_out_the_abbreviation_holds_the_answer(sentence, acronym, expected):
+    q = f"Hva står {acronym} for?"
+    assert holds("acronym", sentence, q) is expected
