@@ -7,7 +7,6 @@ OpenAI-compatible model, checks its markers and support afterwards, and falls ba
 """
 from __future__ import annotations
 
-import bisect
 import hashlib
 import math
 import re
@@ -25,9 +24,11 @@ import numpy as np
 from .chunking import sentence_spans
 from .citations import STOPWORDS_NB, content_stems, tokens
 from .config import PROJECT_ROOT
+from .counting import Concept, question_concepts
+from .counting import counted_stems as _counted_stems, counts_near as _counts_near, has_stem as _has_stem
 from .language import detect_language
 from .prompts import phrase
-from .qtypes import NUMBER as _NUMBER, PRESENT as _PRESENT
+from .qtypes import PRESENT as _PRESENT
 from .qtypes import answer_type as _answer_type, asks_definition, defines, holds as _holds
 from .safety import crisis_notice, is_medical_advice_request, medical_refusal
 from .types import Answer, Citation, Passage, ScoredPassage
@@ -88,66 +89,6 @@ class AnswerConfig:
 
 # ------------------------------------------------------------------ question analysis
 
-_COUNTED = re.compile(r"\b(?:hvor|kor|how)\s+(?:mange|many)\s+([^\W\d_]+(?:[- ][^\W\d_]+)?)", re.I)
-
-
-_COUNTED_EN = re.compile(
-    r"\bhow many\s+((?:[^\W\d_]+[\s-]+){0,3}?[^\W\d_]+)\s+(?:do|does|did|were|was|are|is|have|has|had|"
-    r"can|could|will|would|should|took|take|there|in|of|from|at)\b", re.I)
-
-
-def _counted_stems(question: str, language: str, glossary: Any = None) -> frozenset[str] | None:
-    """The stems that name what a how-many question counts ("medlemmer" → {"medlem"}; for an
-    English question, the Norwegian words the glossary gives: "employees" → {"ansatt", …}).
-    None when there is nothing to check against (an English word the glossary lacks)."""
-    m = _COUNTED.search(question)
-    if not m:
-        return None
-    if language != "en":
-        words = [w for w in tokens(m.group(1)) if content_stems(w, language)]
-        if not words or words[0].lower() in _COUNTING_VERBS:
-            return None  # «Hvor mange deltok …?»: what is counted is not named
-        stems = frozenset(content_stems(words[0], language)[:1])
-        # «faser» is also answered by «fem stadier»: the glossary's Norwegian synonyms.
-        syn = _synonym_stems(glossary) if glossary is not None else {}
-        return frozenset(x for st in stems for x in syn.get(st, {st})) or None
-    np_ = _COUNTED_EN.search(question)
-    # Without a clear noun phrase, only the first word ("how many people attended …" → people).
-    phrase = np_.group(1) if np_ else m.group(1).split()[0]
-    concepts = question_concepts(phrase, "en", glossary) if glossary is not None else []
-    # Any word of any translation of the noun phrase ("local contact points" → lokal,
-    # kontaktpunkt …): the sentence must name what is counted, in one of its words.
-    stems = frozenset(st for concept in concepts for alt in concept for st in alt)
-    return stems or None
-
-
-# «Hvor mange deltok/kom/bor …?»: a verb, not the noun that names what is counted.
-_COUNTING_VERBS = frozenset(
-    "deltok deltar deltatt kom kommer møtte møter bor bodde jobber jobbet arbeider arbeidet "
-    "fikk får svarte svarer søkte søker døde dør går gikk bruker brukte står sto stod "
-    "meldte melder startet starter kjenner kjente".split())
-
-
-@lru_cache(maxsize=4)
-def _synonym_stems(glossary: Any) -> dict[str, frozenset[str]]:
-    """Norwegian stem → the stems of its glossary synonyms (itself included)."""
-    out: dict[str, set[str]] = {}
-    for word, group in glossary.norwegian_synonyms().items():
-        for st in content_stems(word, "nb")[:1]:
-            out.setdefault(st, {st}).update(x for w in group for x in content_stems(w, "nb")[:1])
-    return {k: frozenset(v) for k, v in out.items()}
-
-
-def _counts_near(sentence: str, counted: frozenset[str], window: int = 6) -> bool:
-    """Whether a number in the sentence stands within ``window`` words of the counted noun."""
-    starts = [m.start() for m in re.finditer(r"\S+", sentence)]
-    hits = [bisect.bisect_right(starts, m.start()) - 1 for m in _NUMBER.finditer(sentence)]
-    words = sentence.split()
-    nouns = [i for i, w in enumerate(words)
-             if any(_has_stem(frozenset(content_stems(w, "nb")), st) for st in counted)]
-    return any(abs(i - j) <= window for i in hits for j in nouns)
-
-
 def _enumerates(sentence: str, query: "_Query | None", at_least: int = 3) -> bool:
     """Whether the sentence lists three or more kinds of something the question names
     («økonomisk kapital …, sosial kapital …, kulturell kapital … og symbolsk kapital»): the
@@ -169,10 +110,6 @@ def _listed_stems(sentence: str, at_least: int) -> frozenset[str]:
         if st and prev.islower() and prev not in STOPWORDS_NB:
             modifiers.setdefault(st[0], set()).add(prev)
     return frozenset(st for st, mods in modifiers.items() if len(mods) >= at_least)
-
-
-def _has_stem(stems: frozenset[str], stem: str) -> bool:
-    return stem in stems or (len(stem) >= 4 and any(s.startswith(stem) or s.endswith(stem) for s in stems))
 
 
 @lru_cache(maxsize=2048)
@@ -331,41 +268,6 @@ class _VectorCache:
             while len(self._d) > self.size:
                 self._d.popitem(last=False)
         return np.stack([found[k] for k in keys])
-
-
-# A question is a list of concepts; a concept is a tuple of alternatives, each a set of stems
-# that must all be present ("Selvhjelp Norge" → {selvhjelp, norg}). A Norwegian word is one
-# concept with one alternative; an English phrase found in the glossary is one concept whose
-# alternatives are its Norwegian translations.
-Concept = tuple[frozenset[str], ...]
-
-
-def question_concepts(question: str, language: str, glossary: Any = None) -> list[Concept]:
-    if language != "en" or glossary is None:
-        return [(frozenset({s}),) for s in dict.fromkeys(content_stems(question, language))]
-    from .citations import STOPWORDS_EN
-
-    words = [w for w in re.findall(r"[^\W_]+(?:['’][A-Za-z]+)?", question)]
-    out: list[Concept] = []
-    i = 0
-    while i < len(words):
-        for n in (4, 3, 2, 1):
-            if i + n > len(words) or (n == 1 and words[i].lower() in STOPWORDS_EN):
-                continue
-            alts = glossary.lookup(" ".join(words[i:i + n]))
-            if alts:
-                concept = tuple(frozenset(content_stems(alt, "nb")) for alt in alts)
-                concept = tuple(a for a in concept if a)
-                if concept:
-                    out.append(concept)
-                i += n
-                break
-        else:
-            w = words[i].split("'")[0].split("’")[0]
-            i += 1
-            if w.lower() not in STOPWORDS_EN:
-                out.extend((frozenset({s}),) for s in content_stems(w, "en"))
-    return list(dict.fromkeys(out))
 
 
 def _match(concept: Concept, stems: frozenset[str]) -> float:

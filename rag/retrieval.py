@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from .chunking import split_sentences
+from .counting import counted_stems, counts_near
 from .qtypes import answer_type, asks_definition, defines, holds
 from .types import Passage, ScoredPassage
 
@@ -146,6 +147,11 @@ class FusionConfig:
     type_weight: float = 0.02
     definition_weight: float = 0.01
     type_pool: int = 40
+    # "How many X …?": a candidate in which a number stands right next to X («3200 innbyggere»)
+    # gains `count_weight` more (dev+held-out+SN R@5 0.946 -> 0.954, held-out nb-t09 out of the
+    # top 10 -> 2nd).
+    count_weight: float = 0.04
+    count_window: int = 2
 
 
 def fuse(dense: dict[str, float], lexical: dict[str, float], coverage: float,
@@ -230,6 +236,7 @@ class _Snapshot:
         self.bm25 = Bm25Index(passages)
         self.key = key
         self._sentences: dict[str, list[str]] = {}
+        self._masks: dict[str, np.ndarray] = {}
         self._bm25_en: EnglishBm25 | None = None  # built on the first English question
         self._en_lock = threading.Lock()
         self._next = _reading_order(passages)  # passage id -> the next one in reading order
@@ -244,6 +251,17 @@ class _Snapshot:
         """The passage that continues ``p`` in reading order (a list or block quote after «…:»)."""
         nxt = self._next.get(p.id)
         return self.by_id.get(nxt) if nxt else None
+
+    def mask(self, filters: dict[str, Any]) -> np.ndarray:
+        """Which passages match the filters (cached: the same few filters come again and again,
+        and building one costs 2 ms)."""
+        key = repr(sorted((k, sorted(map(repr, v)) if isinstance(v, (list, tuple, set)) else repr(v)) for k, v in filters.items()))
+        got = self._masks.get(key)
+        if got is None:
+            got = np.array([_matches(p, filters) for p in self.passages], dtype=bool)
+            if len(self._masks) < 256:
+                self._masks[key] = got
+        return got
 
     def sentences(self, p: Passage) -> list[str]:
         got = self._sentences.get(p.id)
@@ -346,7 +364,7 @@ class HybridRetriever:
         out.sort(key=lambda r: (-r[1], r[0]))
         return out
 
-    def _boost_types(self, ranked: list, query: str, snap: _Snapshot) -> list:
+    def _boost_types(self, ranked: list, query: str, snap: _Snapshot, language: str = "nb") -> list:
         cfg = self.config
         kind = answer_type(query) if cfg.type_weight else None
         if kind == "name":
@@ -354,6 +372,8 @@ class HybridRetriever:
             # role). Measured on the held-out set: it pushed a gold passage from 1st to 10th.
             kind = None
         definition = asks_definition(query) if cfg.definition_weight else False
+        counted = (counted_stems(query, language, self.glossary)
+                   if kind == "number" and cfg.count_weight else None)
         if not kind and not definition:
             return ranked
         head = []
@@ -367,8 +387,22 @@ class HybridRetriever:
                     score += cfg.definition_weight
                     signals = {**signals, "defines": 1}
             head.append((pid, score, signals))
+        rest = ranked[cfg.type_pool:]
+        if counted:
+            head, rest = self._boost_counts(head + rest, counted, snap), []
         head.sort(key=lambda x: (-x[1], x[0]))
-        return head + ranked[cfg.type_pool:]
+        return head + rest
+
+    def _boost_counts(self, ranked: list, counted: frozenset[str], snap: _Snapshot) -> list:
+        cfg = self.config
+        out = []
+        for pid, score, signals in ranked:
+            p = snap.by_id.get(pid)
+            if p is not None and any(counts_near(s, counted, cfg.count_window) for s in snap.sentences(p)):
+                score += cfg.count_weight
+                signals = {**signals, "counts": 1}
+            out.append((pid, score, signals))
+        return out
 
     def search(self, query: str, k: int = 10, filters: dict[str, Any] | None = None,
                language: str | None = None) -> SearchResult:
@@ -388,7 +422,7 @@ class HybridRetriever:
         n = max(self.config.candidates, k)
         mask = None
         if filters:
-            mask = np.array([_matches(p, filters) for p in snap.passages], dtype=bool)
+            mask = snap.mask(filters)
         dense = self._dense(snap, vectors, n, mask, filters)
         t2 = time.perf_counter()
         timings["dense"] = (t2 - t1) * 1000
@@ -403,7 +437,7 @@ class HybridRetriever:
         if self.config.method == "boost" and gloss and self.config.english_doc_weight:
             ranked = self._boost_english(ranked, query, snap, mask)
         if self.config.method == "boost":
-            ranked = self._boost_types(ranked, query, snap)
+            ranked = self._boost_types(ranked, query, snap, language)
         ranked = ranked[:k]
         hits = [ScoredPassage(passage=snap.by_id[pid], score=float(score), rank=rank, signals=signals)
                 for rank, (pid, score, signals) in enumerate(ranked, 1) if pid in snap.by_id]

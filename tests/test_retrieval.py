@@ -82,6 +82,13 @@ def test_english_question_is_embedded_once_with_its_short_gloss(assistant):
     assert seen == ["Hva menes med fortrolige fremmede?"]
 
 
+def test_how_many_question_lifts_passages_that_give_the_count(assistant):
+    res = assistant.search("Hvor mange ansatte hadde Selvhjelp Norge i 2019?", k=10, filters={"source": "sn"})
+    counting = [h for h in res.hits if h.signals.get("counts")]
+    assert counting and all(re.search(r"\b13 ansatte\b", h.passage.text) for h in counting)
+    assert counting[0].rank <= 3
+
+
 @pytest.mark.parametrize("filters", [{"source": "sn"}, {"source": "anthology", "chapter": 2},
                                       {"kind": "footnote"}, {"kind": ["abstract", "footnote"]}])
 def test_filters(assistant, filters):

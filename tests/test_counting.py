@@ -1,0 +1,35 @@
+"""What a how-many question counts, and whether a sentence gives that count (rag/counting.py)."""
+import pytest
+
+from rag.config import PROJECT_ROOT
+from rag.counting import counted_stems, counts_near
+from rag.translate import default_glossary
+
+
+@pytest.fixture(scope="module")
+def glossary():
+    return default_glossary(PROJECT_ROOT / "corpus")
+
+
+def test_counted_noun_of_a_norwegian_question(glossary):
+    assert "innbygg" in counted_stems("Hvor mange innbyggere har kommunen?", "nb", glossary)
+    # «deltok» is a verb: nothing named to count.
+    assert counted_stems("Hvor mange deltok på seminaret?", "nb", glossary) is None
+    assert counted_stems("Når ble SN opprettet?", "nb", glossary) is None
+
+
+def test_counted_noun_of_an_english_question_comes_through_the_glossary(glossary):
+    stems = counted_stems("How many employees did Self-help Norway have?", "en", glossary)
+    assert stems and any(s.startswith("ansatt") for s in stems)
+
+
+@pytest.mark.parametrize("sentence, window, expected", [
+    ("Kommunen har bare 3200 innbyggere.", 2, True),
+    ("I kommunen med sine 3200 fastboende innbyggere var det stille.", 2, True),
+    ("I 2009 fikk kommunen nye innbyggere.", 2, False),            # a year is no count
+    ("Det var 12 møter, og innbyggerne i kommunen kom sjelden til noen av dem.", 2, False),
+    ("Det var 12 møter, og innbyggerne kom sjelden.", 6, True),
+    ("Ingen tall her om innbyggere.", 6, False),
+])
+def test_counts_near(sentence, window, expected):
+    assert counts_near(sentence, frozenset({"innbygg"}), window) is expected
