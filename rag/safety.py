@@ -33,7 +33,10 @@ _CRISIS = re.compile(
   | \b(?:no|any)\s+(?:reason|point)\s+(?:to|in)\s+(?:live|living|go(?:ing)?\s+on)\b
   | \bnothing\s+(?:left\s+)?to\s+live\s+for\b
   | \b(?:do\s*n[o']?t|don't|do\s+not|no\s+longer)\s+want\s+to\s+(?:live|be\s+alive|be\s+here)\b
-  | \bend\s+(?:my\s+(?:own\s+)?life|it\s+all)\b | \btake\s+my\s+(?:own\s+)?life\b
+  | \bend(?:s|ed|ing)?\s+(?:my\s+(?:own\s+)?life|it\s+all)\b | \btak(?:e|es|ing)\s+my\s+(?:own\s+)?life\b
+  | \bcan(?:no|')?t\s+go\s+on\b | \bgiv(?:e|ing)\s+up\s+on\s+life\b
+  | \b(?:gjøre|gjør|gjorde|gjere|gjer)\s+slutt\s+på\s+(?:alt|livet|det\s+hele|meg\s+selv)\b
+  | \b(?:avslutte|avslutter|ende|ender)\s+(?:livet|det\s+hele)\b | \bgi\s+opp\s+livet\b
   | \bbetter\s+off\s+dead\b | \boverdos\w*
     """,
     _F | re.VERBOSE,

@@ -17,6 +17,8 @@ HELP_LINES = ["113", "116 117", "116 123", "22 40 00 40"]
     "eg vil ikkje leve lenger",
     "Hva sier forskningen om selvmord blant gruppedeltakere?",  # neutral mention: notice anyway
     "Finnes det grupper for selvskading?",
+    "Jeg tenker på å gjøre slutt på alt",
+    "Noen ganger vil jeg bare avslutte livet",
 ])
 def test_crisis_norwegian(question):
     notice = crisis_notice(question, "nb")
@@ -35,6 +37,9 @@ def test_crisis_norwegian(question):
     "I have been hurting myself",
     "Are there self-harm support groups?",
     "What does the book say about suicide?",
+    "I feel like ending it all, can a group help me?",
+    "I can't go on like this",
+    "I keep thinking about taking my own life",
 ])
 def test_crisis_english(question):
     notice = crisis_notice(question, "en")
@@ -54,6 +59,10 @@ def test_crisis_english(question):
     "What is self-help?",
     "How did the groups live up to their ideals?",
     "What does the book say about killing time?",
+    "When did the state grant scheme end?",
+    "How did the project end, and was it all worth it?",
+    "Hvordan avslutter gruppa et møte?",
+    "Can't groups go online?",
 ])
 def test_ordinary_questions_get_no_notice(question):
     assert crisis_notice(question, "nb") is None
