@@ -29,7 +29,7 @@ from .counting import counted_stems as _counted_stems, counts_near as _counts_ne
 from .language import detect_language
 from .prompts import phrase
 from .qtypes import PRESENT as _PRESENT
-from .qtypes import answer_type as _answer_type, asks_definition, defines, holds as _holds
+from .qtypes import answer_type as _answer_type, asks_definition, asks_practical, defines, holds as _holds
 from .safety import crisis_notice, is_medical_advice_request, medical_refusal
 from .types import Answer, Citation, Passage, ScoredPassage
 
@@ -508,10 +508,11 @@ class ExtractiveAnswerer:
                 return True
         return False
 
-    def _run(self, c: _Cand, cands_by_key: dict, good: float) -> list[_Cand]:
+    def _run(self, c: _Cand, cands_by_key: dict, good: float, *, extend: bool = False) -> list[_Cand]:
         """The sentence plus a neighbour: the one before if it opens with a back-reference
         («Dette …»), the one after if it also scores well; kept contiguous so the quote is a
-        verbatim substring of the passage."""
+        verbatim substring of the passage. ``extend``: go on through the passage while the run
+        stays within ``max_run_words`` (practical guidance reads as a paragraph, not a line)."""
         cfg = self.config
         run = [c]
         sents = _sentences(c.hit.passage.text, c.hit.passage.language)
@@ -529,6 +530,13 @@ class ExtractiveAnswerer:
                 run.append(nxt or _Cand(c.hit, nxt_i, sents[nxt_i]))
             elif nxt is not None and nxt.score >= good and words + nxt.sent.words <= cfg.max_run_words:
                 run.append(nxt)
+        if extend:
+            words = sum(x.sent.words for x in run)
+            i = run[-1].idx + 1
+            while i < len(sents) and words + sents[i].words <= cfg.max_run_words:
+                run.append(cands_by_key.get((c.hit.passage.id, i)) or _Cand(c.hit, i, sents[i]))
+                words += sents[i].words
+                i += 1
         return run
 
     def _entities(self, question: str, language: str) -> list[Concept]:
@@ -645,7 +653,10 @@ class ExtractiveAnswerer:
                 break
             if c.hit.passage.id in used:
                 continue
-            runs.append(self._run(c, by_key, good))
+            # A practical question («Hvordan finner jeg en gruppe?») gets SN's guidance on it as
+            # a paragraph, in the first quote.
+            extend = not runs and c.hit.passage.source == "sn" and asks_practical(question, language)
+            runs.append(self._run(c, by_key, good, extend=extend))
             used.add(c.hit.passage.id)
         return runs
 

@@ -220,3 +220,17 @@ def asks_definition(question: str) -> bool:
 def defines(text: str) -> bool:
     """Whether a text uses a defining phrasing («Med X menes …», «X står for …»)."""
     return bool(DEFINITION_CUE.search(text))
+
+
+# A question in the first or second person («Hvordan finner jeg en gruppe?», "How can I join a
+# group?", «Hva gjør vi hvis gruppa ikke fungerer?») asks for practical guidance, which the
+# SN sheets give; the book studies self-help. Words in quotes do not count («I» rather than «you»).
+_PERSONAL_NB = re.compile(r"\b(?:jeg|eg|vi|meg|oss|du|deg|dere|min|mitt|mine|vår|vårt|våre)\b", re.I)
+_PERSONAL_EN = re.compile(r"\b(?:I|we|me|my|our|us|you|your)\b")
+_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"|(?<!\w)'[^']*'(?!\w)")
+
+
+@lru_cache(maxsize=1024)
+def asks_practical(question: str, language: str) -> bool:
+    text = _QUOTED.sub(" ", question)
+    return bool((_PERSONAL_EN if language == "en" else _PERSONAL_NB).search(text))

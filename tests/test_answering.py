@@ -438,3 +438,22 @@ def test_when_answer_prefers_an_exact_year_to_a_decade(answerer):
     plain = ExtractiveAnswerer(config=AnswerConfig(exact_year_bonus=0.0))
     ans = plain.answer("Når ble seminarene «Selvhjelp på norsk» arrangert?", scored([decade, exact], step=0.02), language="nb")
     assert ans.citations[0].quote.startswith("På midten av 1990-tallet")
+
+
+def test_practical_question_gets_the_sn_guidance_as_a_paragraph(answerer):
+    text = ("Alle kan starte en selvhjelpsgruppe. SN understreker likevel at det er en stor fordel å ha med noen "
+            "som kjenner rammene og prinsippene for samtalen, slik at gruppa slipper å gå i de vanligste fellene.\n\n"
+            "Nye grupper kommer i gang fordi mennesker eller aktører tar initiativet. Det kan skje fordi noen "
+            "etterspør en gruppe, eller fordi noen ser selvhjelp som en ressurs som ikke er tatt i bruk.")
+    sheet = Passage(id="sn:starte-gruppe:001", source="sn", kind="sheet", language="nb", text=text,
+                    title="Slik starter du en selvhjelpsgruppe", url="https://selvhjelp.no/starte-en-selvhjelpsgruppe/")
+    ans = answerer.answer("Hvordan starter jeg en selvhjelpsgruppe?", scored([sheet]), language="nb")
+    assert not ans.abstained, ans.answer
+    assert_verbatim(ans)
+    quote = ans.citations[0].quote
+    assert quote.startswith("Alle kan starte en selvhjelpsgruppe.") and "Nye grupper kommer i gang" in quote
+    assert len(quote.split()) <= AnswerConfig().max_run_words
+    # Asked about groups in general, the answer stays with the sentence that answers.
+    ans = answerer.answer("Kan alle starte en selvhjelpsgruppe?", scored([sheet]), language="nb")
+    assert not ans.abstained, ans.answer
+    assert "Nye grupper kommer i gang" not in ans.citations[0].quote

@@ -126,3 +126,18 @@ def test_acronym_questions(question, acronym):
 def test_a_sentence_that_spells_out_the_abbreviation_holds_the_answer(sentence, acronym, expected):
     q = f"Hva står {acronym} for?"
     assert holds("acronym", sentence, q) is expected
+
+
+@pytest.mark.parametrize("question, language, practical", [
+    ("Hvordan finner jeg en selvhjelpsgruppe der jeg bor?", "nb", True),
+    ("Hva gjør vi hvis gruppa ikke fungerer?", "nb", True),
+    ("How can I join a self-help group?", "en", True),
+    ("How do you start a group?", "en", True),
+    ("Hva er en igangsetter?", "nb", False),
+    ("Who founded Norsk selvhjelpsforum?", "en", False),
+    # Quoted words are the topic, not the asker: «I» rather than «you».
+    ("Why should participants say «I» rather than «you» in the group?", "en", False),
+])
+def test_practical_questions_are_in_the_first_or_second_person(question, language, practical):
+    from rag.qtypes import asks_practical
+    assert asks_practical(question, language) is practical

@@ -82,6 +82,18 @@ def test_english_question_is_embedded_once_with_its_short_gloss(assistant):
     assert seen == ["Hva menes med fortrolige fremmede?"]
 
 
+def test_practical_question_prefers_the_sn_sheets(assistant):
+    res = assistant.search("Hvordan starter jeg en selvhjelpsgruppe?", k=5)
+    assert res.hits[0].passage.source == "sn" and res.hits[0].signals.get("practical")
+    assert all(h.signals.get("practical") for h in res.hits if h.passage.source == "sn")
+    # The same question about the book: no SN passage to prefer, the ranking is the book's.
+    book = assistant.search("Hvordan starter jeg en selvhjelpsgruppe?", k=5, filters={"source": "anthology"})
+    assert book.hits and not any(h.signals.get("practical") for h in book.hits)
+    # Not in the first or second person: no preference.
+    res = assistant.search("Hvordan starter en selvhjelpsgruppe?", k=5)
+    assert not any(h.signals.get("practical") for h in res.hits)
+
+
 def test_how_many_question_lifts_passages_that_give_the_count(assistant):
     res = assistant.search("Hvor mange ansatte hadde Selvhjelp Norge i 2019?", k=10, filters={"source": "sn"})
     counting = [h for h in res.hits if h.signals.get("counts")]
