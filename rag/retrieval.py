@@ -392,30 +392,21 @@ class HybridRetriever:
             head.append((pid, score, signals))
         rest = ranked[cfg.type_pool:]
         if counted:
-            head, rest = self._boost_counts(head + rest, counted, snap), []
+            window = cfg.count_window
+            head, rest = self._lift(head + rest, snap, cfg.count_weight, "counts", lambda p: any(
+                counts_near(s, counted, window) for s in snap.sentences(p))), []
         head.sort(key=lambda x: (-x[1], x[0]))
         return head + rest
 
-    def _boost_practical(self, ranked: list, snap: _Snapshot) -> list:
-        w = self.config.practical_weight
+    @staticmethod
+    def _lift(ranked: list, snap: _Snapshot, weight: float, signal: str, test) -> list:
+        """Add ``weight`` to each ranked passage for which ``test(passage)`` holds."""
         out = []
         for pid, score, signals in ranked:
             p = snap.by_id.get(pid)
-            if p is not None and p.source == "sn":
-                score += w
-                signals = {**signals, "practical": 1}
-            out.append((pid, score, signals))
-        out.sort(key=lambda x: (-x[1], x[0]))
-        return out
-
-    def _boost_counts(self, ranked: list, counted: frozenset[str], snap: _Snapshot) -> list:
-        cfg = self.config
-        out = []
-        for pid, score, signals in ranked:
-            p = snap.by_id.get(pid)
-            if p is not None and any(counts_near(s, counted, cfg.count_window) for s in snap.sentences(p)):
-                score += cfg.count_weight
-                signals = {**signals, "counts": 1}
+            if p is not None and test(p):
+                score += weight
+                signals = {**signals, signal: 1}
             out.append((pid, score, signals))
         return out
 
@@ -454,7 +445,10 @@ class HybridRetriever:
         if self.config.method == "boost":
             ranked = self._boost_types(ranked, query, snap, language)
             if self.config.practical_weight and asks_practical(query, language):
-                ranked = self._boost_practical(ranked, snap)
+                # Practical guidance is the SN sheets' subject; the book studies self-help.
+                ranked = self._lift(ranked, snap, self.config.practical_weight, "practical",
+                                    lambda p: p.source == "sn")
+                ranked.sort(key=lambda x: (-x[1], x[0]))
         ranked = ranked[:k]
         hits = [ScoredPassage(passage=snap.by_id[pid], score=float(score), rank=rank, signals=signals)
                 for rank, (pid, score, signals) in enumerate(ranked, 1) if pid in snap.by_id]
