@@ -113,6 +113,8 @@ def ingest(
     stale = [pid for pid in existing if pid not in wanted]
     store.delete(stale)
     report.deleted = len(stale)
+    if (report.added or report.updated or report.deleted) and hasattr(store, "bump_revision"):
+        store.bump_revision()  # searchers in other processes reload (a changed text keeps the count)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -286,15 +286,18 @@ class HybridRetriever:
         self._lock = threading.Lock()
 
     def snapshot(self) -> _Snapshot:
-        """The in-memory view of the store, reloaded when the store's size changes."""
+        """The in-memory view of the store, reloaded when the store's size or revision changes
+        (an ingest in another process that only changed texts keeps the size)."""
         with self._lock:
+            revision = getattr(self.store, "revision", None)
             count = self.store.count()
-            if self._snap is None or self._snap.key != count:
+            key = (count, revision() if revision else None)
+            if self._snap is None or self._snap.key != key:
                 if count <= self.config.exact_limit:
                     passages, vectors = self.store.all_with_vectors()
                 else:
                     passages, vectors = self.store.all_passages(), None
-                self._snap = _Snapshot(passages, vectors, key=count)
+                self._snap = _Snapshot(passages, vectors, key=key)
             return self._snap
 
     def warm_up(self) -> None:

@@ -180,3 +180,25 @@ def test_cli_ingest_refuses_other_model_without_traceback(settings, corpus):
     skip = subprocess.run([str(cli), "ingest", "--if-missing"], capture_output=True, text=True, env=env)
     assert skip.returncode == 0 and "nothing to do" in skip.stderr
     assert open_store(settings).count() == 3
+
+
+def test_a_searcher_elsewhere_sees_texts_that_another_ingest_changed(settings, corpus):
+    """The server keeps the index in memory; an ingest by another process (`selvhjelp ingest`
+    beside `selvhjelp serve`) that only changes texts keeps the count, so the revision says so."""
+    from rag.pipeline import Assistant
+
+    ingest(corpus, open_store(settings), make_embeddings(settings), progress=False)
+    server = Assistant(settings)
+    assert server.search("selvhjelp", k=3).hits  # the in-memory copy is built
+    rev = server.store.revision()
+    new = Passage.from_dict({**corpus[0].to_dict(), "text": "Blåbærsyltetøy og æøå i et helt nytt avsnitt."})
+    changed = [new, *corpus[1:]]
+    report = ingest(changed, open_store(settings), make_embeddings(settings), progress=False)
+    assert report.updated == 1 and server.store.count() == len(corpus)
+    assert server.store.revision() not in (None, rev)
+    hit = server.search("blåbærsyltetøy", k=1).hits[0]
+    assert hit.passage.id == new.id and hit.passage.text == new.text
+    # An ingest that changes nothing keeps the revision, so nobody reloads for nothing.
+    rev = server.store.revision()
+    ingest(changed, open_store(settings), make_embeddings(settings), progress=False)
+    assert server.store.revision() == rev

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 LIST_FIELDS = ("authors", "pages", "lines")
 PAGE = 1000  # rows per get() call when reading the whole collection
 MODEL_KEY, DIM_KEY = "embedding_model", "embedding_dim"
+REVISION_KEY = "selvhjelp_revision"
 
 
 # Bumped when what is embedded for a passage changes (2: the section heading is embedded with
@@ -121,6 +122,25 @@ class PassageStore:
         with self._guard():
             meta = dict(self._col.metadata or {})
             meta.update({MODEL_KEY: model_id, DIM_KEY: int(dim)})
+            self._col.modify(metadata=meta)
+
+    # --- the revision: which ingest the index is at -----------------------------------------
+    def revision(self) -> str | None:
+        """A marker that every ingest which changes the index renews. A searcher in another
+        process compares it (with the count) to know when its in-memory copy is stale: a passage
+        whose text changed leaves the count as it was."""
+        with self._guard():
+            meta = self._client.get_collection(self.name, embedding_function=None).metadata or {}
+        got = meta.get(REVISION_KEY)
+        return None if got is None else str(got)
+
+    def bump_revision(self) -> None:
+        import uuid
+
+        with self._guard():
+            # Read afresh: this object's copy of the metadata may predate another writer's.
+            meta = dict(self._client.get_collection(self.name, embedding_function=None).metadata or {})
+            meta[REVISION_KEY] = uuid.uuid4().hex
             self._col.modify(metadata=meta)
 
     def check_model(self, model_id: str) -> None:
