@@ -286,13 +286,15 @@ class HybridRetriever:
         self._lock = threading.Lock()
 
     def snapshot(self) -> _Snapshot:
-        """The in-memory view of the store, reloaded when the store's size or revision changes
-        (an ingest in another process that only changed texts keeps the size)."""
+        """The in-memory view of the store, reloaded when the store's revision changes: every
+        ingest that changes the index renews it, also in another process, where a changed text
+        would keep the count. An index that has no revision yet is tracked by its count."""
         with self._lock:
             revision = getattr(self.store, "revision", None)
-            count = self.store.count()
-            key = (count, revision() if revision else None)
+            rev = revision() if revision else None
+            key = ("revision", rev) if rev is not None else ("count", self.store.count())
             if self._snap is None or self._snap.key != key:
+                count = self.store.count()
                 if count <= self.config.exact_limit:
                     passages, vectors = self.store.all_with_vectors()
                 else:
