@@ -120,6 +120,7 @@ def _spans(text: str) -> list[tuple[int, int]]:
 @dataclass(frozen=True)
 class Translation:
     gloss: str                    # Norwegian words/phrases, space-separated
+    short: str                    # the same with each entry's first alternative only
     coverage: float               # share of English content words that were translated
     matched: tuple[str, ...]      # English phrases/words that were translated, as written
     unknown: tuple[str, ...]      # content words kept as written (names, numbers, unknown)
@@ -197,14 +198,14 @@ class Glossary:
             raise CorpusError(f"The glossary {path} has no entries.")
         return cls(entries, source=str(path))
 
-    def analyse(self, text: str, *, first_only: bool = False) -> Translation:
-        """Translate ``text`` and report what was and was not covered. ``first_only`` keeps one
-        Norwegian alternative per English entry instead of one per distinct stem."""
-        table = self._first if first_only else self._gloss
+    def analyse(self, text: str) -> Translation:
+        """Translate ``text`` and report what was and was not covered. The gloss keeps one
+        Norwegian alternative per distinct stem, the short gloss one per English entry."""
         spans = _spans(text)
         words = [text[a:b] for a, b in spans]
         lemmas = [lemma(w) for w in words]
         out: list[str] = []
+        short: list[str] = []
         matched: list[str] = []
         unknown: list[str] = []
         content = translated = 0
@@ -216,7 +217,9 @@ class Glossary:
                     hit = n
                     break
             if hit:
-                out.extend(table[tuple(lemmas[i:i + hit])])
+                key = tuple(lemmas[i:i + hit])
+                out.extend(self._gloss[key])
+                short.extend(self._first[key])
                 matched.append(text[spans[i][0]:spans[i + hit - 1][1]])
                 n_content = sum(1 for w in words[i:i + hit] if not _is_stop(w))
                 content += n_content
@@ -230,6 +233,7 @@ class Glossary:
             m = _DECADE.match(w.lower().replace("’", "").replace("'", ""))
             if m:
                 out.append(f"{m.group(1)}-tallet")
+                short.append(out[-1])
                 matched.append(w)
                 content += 1
                 translated += 1
@@ -238,12 +242,13 @@ class Glossary:
             if word.lower().endswith(("'s", "’s")):
                 word = word[:-2]
             out.append(word)
+            short.append(word)
             unknown.append(word)
             if not word.isdigit():
                 content += 1
-        gloss = " ".join(dict.fromkeys(out))
         coverage = translated / content if content else 0.0
-        return Translation(gloss, coverage, tuple(matched), tuple(unknown))
+        return Translation(" ".join(dict.fromkeys(out)), " ".join(dict.fromkeys(short)), coverage,
+                           tuple(matched), tuple(unknown))
 
     def norwegian_to_english(self) -> dict[str, frozenset[str]]:
         """Each single Norwegian word of the glossary (lower case) → the English lemmas of the
@@ -277,7 +282,8 @@ class Glossary:
 
     def translate(self, text: str, *, first_only: bool = False) -> str:
         """The Norwegian gloss of an English text ("" when nothing is left)."""
-        return self.analyse(text, first_only=first_only).gloss
+        tr = self.analyse(text)
+        return tr.short if first_only else tr.gloss
 
     def coverage(self, text: str) -> float:
         """Share of English content words (not stop words, not bare numbers) that the

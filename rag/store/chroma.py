@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 from urllib.parse import urlparse
@@ -111,36 +112,36 @@ class PassageStore:
             raise
 
     # --- the embedding model marker -------------------------------------------------------
-    def model_marker(self) -> tuple[str, int] | None:
+    def _metadata(self) -> dict[str, Any]:
+        """The collection's metadata as stored now (this object's copy may predate another
+        process's writes)."""
         with self._guard():
-            meta = self._client.get_collection(self.name, embedding_function=None).metadata or {}
+            return dict(self._client.get_collection(self.name, embedding_function=None).metadata or {})
+
+    def model_marker(self) -> tuple[str, int] | None:
+        meta = self._metadata()
         if MODEL_KEY not in meta:
             return None
         return str(meta[MODEL_KEY]), int(meta.get(DIM_KEY, 0))
 
     def set_model(self, model_id: str, dim: int) -> None:
+        meta = self._metadata()
+        meta.update({MODEL_KEY: model_id, DIM_KEY: int(dim)})
         with self._guard():
-            meta = dict(self._col.metadata or {})
-            meta.update({MODEL_KEY: model_id, DIM_KEY: int(dim)})
             self._col.modify(metadata=meta)
 
     # --- the revision: which ingest the index is at -----------------------------------------
     def revision(self) -> str | None:
         """A marker that every ingest which changes the index renews. A searcher in another
-        process compares it (with the count) to know when its in-memory copy is stale: a passage
-        whose text changed leaves the count as it was."""
-        with self._guard():
-            meta = self._client.get_collection(self.name, embedding_function=None).metadata or {}
-        got = meta.get(REVISION_KEY)
+        process compares it to know when its in-memory copy is stale: a passage whose text
+        changed leaves the count as it was."""
+        got = self._metadata().get(REVISION_KEY)
         return None if got is None else str(got)
 
     def bump_revision(self) -> None:
-        import uuid
-
+        meta = self._metadata()
+        meta[REVISION_KEY] = uuid.uuid4().hex
         with self._guard():
-            # Read afresh: this object's copy of the metadata may predate another writer's.
-            meta = dict(self._client.get_collection(self.name, embedding_function=None).metadata or {})
-            meta[REVISION_KEY] = uuid.uuid4().hex
             self._col.modify(metadata=meta)
 
     def check_model(self, model_id: str) -> None:
