@@ -92,14 +92,19 @@ class AnswerConfig:
 
 # ------------------------------------------------------------------ question analysis
 
-def _enumerates(sentence: str, query: "_Query | None", at_least: int = 3) -> bool:
+def _enumerates(sentence: str, query: "_Query | None", at_least: int = 3,
+                counted: frozenset[str] | None = None) -> bool:
     """Whether the sentence lists three or more kinds of something the question names
     («økonomisk kapital …, sosial kapital …, kulturell kapital … og symbolsk kapital»): the
     answer to "how many kinds of capital" without a figure in it. Each mention needs its own
-    lower-case modifier, so a name said three times («Selvhjelp Norge …») is no list."""
+    lower-case modifier, so a name said three times («Selvhjelp Norge …») is no list.
+    ``counted``: what a how-many question counts; the list must be of that («psykisk helse,
+    mental helse …» is no count of members)."""
     if query is None:
         return False
     listed = _listed_stems(sentence, at_least)
+    if counted is not None:
+        return bool(listed & counted)
     return bool(listed) and any(len(alt) == 1 and alt <= listed for concept in query.concepts for alt in concept)
 
 
@@ -332,10 +337,14 @@ class ExtractiveAnswerer:
         embed_passages: Callable[[list[str]], np.ndarray] | None = None,
         glossary: Any = None,
         following: Callable[[Passage], Passage | None] | None = None,
+        topics: Callable[[Passage], frozenset[str]] | None = None,
     ):
         # The passage after a given one in reading order: a quote ending «… fra Yalom:» goes on
         # in the next passage (a list or a block quote), which is then quoted too.
         self.following = following
+        # The stems that mark what a passage's chapter is about: a sentence there is about
+        # them even when it does not name them (chapter 6's «Kommunen …» is LINK's town).
+        self.topics = topics
         self.prompts_dir = Path(prompts_dir or PROJECT_ROOT / "prompts")
         # English → Norwegian glossary (rag.translate.Glossary) for matching English questions
         # against Norwegian sentences; without it a small built-in word list is used.
@@ -590,6 +599,14 @@ class ExtractiveAnswerer:
             text = p.text[sents[i].start:sents[i].end]
         return stems | _meta_stems(p)
 
+    def _about(self, c: _Cand, entity: Concept) -> bool:
+        """Whether the sentence speaks of the entity: in its context (``_context_stems``), or
+        its chapter is about it (all of the entity's words among the chapter's topics)."""
+        if _match(entity, self._context_stems(c)):
+            return True
+        topics = self.topics(c.hit.passage) if self.topics else frozenset()
+        return any(alt and alt <= topics for alt in entity)
+
     def _select(self, cands, question, language, query: _Query | None = None) -> list[list[_Cand]]:
         cfg = self.config
         kind = _answer_type(question)
@@ -617,12 +634,12 @@ class ExtractiveAnswerer:
                 # many other question words the sentence shares («Hvor mange ansatte har SN?»
                 # was answered with «… dannet i 1998 av to personer …» on the held-out set).
                 typed = [c for c in typed if any(_has_stem(c.sent.stems, st) for st in counted)
-                         or _enumerates(c.text, query)]
+                         or _enumerates(c.text, query, counted=counted)]
             # It must be about what the question names ("SN's budget", not a town's budget),
             # in the sentence itself or the one before it ("Latour … Han identifiserer fem …").
             ents = self._entities(question, language)
             if ents:
-                typed = [c for c in typed if any(_match(e, self._context_stems(c)) for e in ents)]
+                typed = [c for c in typed if any(self._about(c, e) for e in ents)]
             # The typed sentence must itself be on topic, not just hold a number.
             floor = cfg.min_typed_lex_en if language == "en" else cfg.min_typed_lex_nb
             # A sentence that refers back («Seminaret hadde 50 deltakere.») is judged with the

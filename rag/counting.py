@@ -63,6 +63,9 @@ def counted_stems(question: str, language: str, glossary: Any = None) -> frozens
         return None
     if language != "en":
         words = [w for w in tokens(m.group(1)) if content_stems(w, language)]
+        # «Hvor mange typer kapital …?» counts kinds of capital: the noun after the classifier.
+        while len(words) > 1 and words[0].lower() in KIND_WORDS:
+            words = words[1:]
         if not words or words[0].lower() in COUNTING_VERBS:
             return None  # «Hvor mange deltok …?»: what is counted is not named
         stems = frozenset(content_stems(words[0], language)[:1])
@@ -78,6 +81,8 @@ def counted_stems(question: str, language: str, glossary: Any = None) -> frozens
     stems = frozenset(st for concept in concepts for alt in concept for st in alt)
     return stems or None
 
+
+KIND_WORDS = frozenset("typer type slags sorter sort former kategorier ulike forskjellige".split())
 
 # «Hvor mange deltok/kom/bor …?»: a verb, not the noun that names what is counted.
 COUNTING_VERBS = frozenset(

@@ -228,6 +228,29 @@ def _reading_order(passages: Sequence[Passage], gap: int = 3) -> dict[str, str]:
     return out
 
 
+def chapter_topics(passages: Sequence[Passage], top: int = 12, min_count: int = 5) -> dict[int, frozenset[str]]:
+    """Per anthology chapter, the ``top`` stems most particular to it (frequency in the chapter
+    times the log inverse share of chapters using them): chapter 6 is about «Selvhjelpshuset
+    LINK» even where a sentence says only «Kommunen har bare 3200 innbyggere»."""
+    from collections import Counter
+
+    from .citations import content_stems
+
+    counts: dict[int, Counter] = {}
+    for p in passages:
+        if p.source == "anthology" and p.chapter is not None and p.kind in _FLOW_KINDS:
+            counts.setdefault(p.chapter, Counter()).update(content_stems(p.text, "nb"))
+    spread = Counter(t for c in counts.values() for t in c)
+    n = len(counts)
+    out = {}
+    for chapter, c in counts.items():
+        total = sum(c.values()) or 1
+        score = {t: k / total * np.log(n / spread[t]) for t, k in c.items() if k >= min_count}
+        best = sorted((t for t in score if score[t] > 0), key=lambda t: (-score[t], t))[:top]
+        out[chapter] = frozenset(best)
+    return out
+
+
 class _Snapshot:
     """What the store holds, in memory: passages, their vectors and the BM25 index."""
 
@@ -243,6 +266,7 @@ class _Snapshot:
         self._bm25_en: EnglishBm25 | None = None  # built on the first English question
         self._en_lock = threading.Lock()
         self._next = _reading_order(passages)  # passage id -> the next one in reading order
+        self._topics: dict[int, frozenset[str]] | None = None
 
     def english_bm25(self, glossary: Any) -> "EnglishBm25":
         with self._en_lock:
@@ -254,6 +278,14 @@ class _Snapshot:
         """The passage that continues ``p`` in reading order (a list or block quote after «…:»)."""
         nxt = self._next.get(p.id)
         return self.by_id.get(nxt) if nxt else None
+
+    def topics(self, p: Passage) -> frozenset[str]:
+        """The stems that mark what the passage's chapter is about (``chapter_topics``)."""
+        if p.source != "anthology" or p.chapter is None:
+            return frozenset()
+        if self._topics is None:
+            self._topics = chapter_topics(self.passages)
+        return self._topics.get(p.chapter, frozenset())
 
     def mask(self, filters: dict[str, Any]) -> np.ndarray:
         """Which passages match the filters (cached: the same few filters come again and again,
@@ -320,6 +352,9 @@ class HybridRetriever:
 
     def following(self, p: Passage) -> Passage | None:
         return self.snapshot().following(p)
+
+    def topics(self, p: Passage) -> frozenset[str]:
+        return self.snapshot().topics(p)
 
     def _glosses(self, query: str, language: str) -> tuple[str | None, str]:
         """An English question's gloss (for BM25) and short gloss (embedded with it), from one

@@ -457,3 +457,43 @@ def test_practical_question_gets_the_sn_guidance_as_a_paragraph(answerer):
     ans = answerer.answer("Kan alle starte en selvhjelpsgruppe?", scored([sheet]), language="nb")
     assert not ans.abstained, ans.answer
     assert "Nye grupper kommer i gang" not in ans.citations[0].quote
+
+
+def test_a_sentence_in_a_chapter_about_the_entity_is_about_it():
+    """Chapter 6 is about Selvhjelpshuset LINK; its «Kommunen har bare 3200 innbyggere.»
+    (line 5254) names neither LINK nor the house, yet answers how many inhabitants LINK's
+    municipality has. A chapter's topics are computed from the whole anthology."""
+    from rag.config import PROJECT_ROOT, load_settings
+    from rag.corpus.loader import load_passages
+    from rag.retrieval import chapter_topics
+    from rag.translate import default_glossary
+
+    passages = load_passages(load_settings(), sources=["anthology"])
+    topics = chapter_topics(passages)
+    assert {"link", "selvhjelpshus"} <= topics[6]
+    assert "link" not in topics[2] and not topics.get(0)
+    town = [p for p in passages if "3200 innbyggere" in p.text]
+    assert town and town[0].chapter == 6
+    q = "Hvor mange innbyggere har kommunen der Selvhjelpshuset LINK ble startet?"
+    glossary = default_glossary(PROJECT_ROOT / "corpus")
+    a = ExtractiveAnswerer(glossary=glossary, topics=lambda p: topics.get(p.chapter, frozenset()))
+    ans = a.answer(q, scored(town), language="nb")
+    assert not ans.abstained, ans.answer
+    assert_verbatim(ans)
+    assert "3200 innbyggere" in ans.citations[0].quote
+    # Without the chapter's topics nothing ties the sentence to LINK.
+    assert ExtractiveAnswerer(glossary=glossary).answer(q, scored(town), language="nb").abstained
+    # Nor does a chapter about something else: the entity's words must all be its topics.
+    other = ExtractiveAnswerer(glossary=glossary, topics=lambda p: topics[2])
+    assert other.answer(q, scored(town), language="nb").abstained
+
+
+def test_a_list_answers_how_many_only_when_it_lists_what_is_counted():
+    from rag.answering import _enumerates, _query
+    from rag.counting import question_concepts
+
+    sentence = ("Bourdieu har foruten økonomisk kapital, beskrevet sosial kapital, kulturell kapital "
+                "og symbolsk kapital.")
+    query = _query(question_concepts("Hvor mange typer kapital har Bourdieu beskrevet?", "nb"), [])
+    assert _enumerates(sentence, query, counted=frozenset({"kapital"}))
+    assert not _enumerates(sentence, query, counted=frozenset({"medlem"}))

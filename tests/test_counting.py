@@ -33,3 +33,8 @@ def test_counted_noun_of_an_english_question_comes_through_the_glossary(glossary
 ])
 def test_counts_near(sentence, window, expected):
     assert counts_near(sentence, frozenset({"innbygg"}), window) is expected
+
+
+def test_a_classifier_word_is_not_what_is_counted(glossary):
+    # «typer kapital» counts kinds of capital.
+    assert "kapital" in counted_stems("Hvor mange typer kapital har Bourdieu beskrevet?", "nb", glossary)
