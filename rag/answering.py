@@ -645,8 +645,13 @@ class ExtractiveAnswerer:
             # A sentence that refers back («Seminaret hadde 50 deltakere.») is judged with the
             # sentence before it, which names what it speaks of.
             typed = [c for c in typed if max(c.lex, c.dense or 0.0, self._lex_in_context(c, query)) >= floor]
-            if not typed:
+            if not typed and kind == "place":
+                # A named place is preferred, not required: the book may say where in other
+                # words («på en nasjonal konferanse», «i kommunen»).
+                kind = None
+            elif not typed:
                 return []
+        if kind is not None:
             # Best: the number stands next to what is counted («syv regionale enheter, omtalt
             # som distriktskontorer»), not elsewhere in the sentence.
             # For "when", an exact year («I 1995 og 1996 samlet seminarrekken …») is a better

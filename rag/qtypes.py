@@ -77,6 +77,43 @@ _ASK_ACRONYM = re.compile(
 _EXPANSION_CUE = r"(?:står for|stod for|akronym|forkortelse|kortform|stands? for|short for|abbreviation)"
 _CONNECTORS = {"og", "and", "&", "of", "for", "i", "in", "til", "to", "the", "med", "på"}
 _ASK_NAME = re.compile(r"\b(?:hvem|kven|who|whom|hvilken person|which person)\b", re.IGNORECASE)
+# "Where …?" / «Hvor ble …?», not «hvor mange/ofte/lenge …».
+_ASK_PLACE = re.compile(
+    r"\b(?:where|hvor|kor|hvilken by|hvilket fylke|hvilket sted|which town|which city|which county|"
+    r"in which (?:town|city|county|place))\b(?!\s+(?:mange|mye|ofte|stor\w*|lang\w*|lenge|gammel|gamle|høy\w*|"
+    r"godt|bra|mykje|mykkje|tid|viktig\w*|much|many|often|long|old|large|big|far|langt))",
+    re.IGNORECASE,
+)
+# Norwegian towns, counties and regions, and a few countries, as the book writes them; «Norge»
+# itself is no answer to where something in Norway happened, and is left out.
+_PLACES = (
+    "Oslo Bergen Trondheim Stavanger Kristiansand Tromsø Drammen Fredrikstad Sandnes Sarpsborg Skien "
+    "Bodø Ålesund Sandefjord Larvik Tønsberg Arendal Haugesund Porsgrunn Hamar Lillehammer Gjøvik Moss "
+    "Halden Harstad Molde Kongsberg Horten Alta Narvik Steinkjer Namsos Levanger Elverum Kristiansund "
+    "Hønefoss Lillestrøm Asker Bærum Førde Voss Stord Egersund Mandal Grimstad Vadsø Hammerfest "
+    "Kirkenes Svolvær Florø Jessheim Kongsvinger Notodden Stjørdal Verdal Ørsta Volda Sogndal "
+    "Brønnøysund Mosjøen Sortland Finnsnes Lofoten Vesterålen Romerike Hadeland Valdres Hallingdal "
+    "Gudbrandsdalen Østerdalen Østfold Akershus Hedmark Oppland Buskerud Vestfold Telemark Aust-Agder "
+    "Vest-Agder Agder Rogaland Hordaland Vestland Sør-Trøndelag Nord-Trøndelag Trøndelag Nordland "
+    "Troms Finnmark Innlandet Viken Svalbard Nord-Norge Sør-Norge Midt-Norge Vestlandet Østlandet "
+    "Sørlandet Norden Skandinavia Europa Sverige Danmark Finland Island Tyskland England "
+    "Storbritannia USA Canada Nederland Frankrike Sweden Denmark Germany Britain"
+).split() + ["Mo i Rana", "Sogn og Fjordane", "Møre og Romsdal", "United States"]
+PLACE = re.compile(r"(?<![\w-])(?:" + "|".join(sorted(map(re.escape, _PLACES), key=len, reverse=True)) + r")(?![\w-])")
+_PLACE_PREPOSITIONS = {"i", "på", "fra", "til", "ved", "nær", "utenfor", "in", "at", "from", "to", "near", "outside"}
+
+
+def places(sentence: str) -> list[str]:
+    """The places the sentence names, not counting those inside a name («Selvhjelp Norge»,
+    «LMS-forum Vestfold», «Angstringen Nord»): a place right after a capitalised word other
+    than a preposition is part of that name."""
+    out = []
+    for m in PLACE.finditer(sentence):
+        before = re.findall(r"[\w-]+", sentence[:m.start()])
+        if before and before[-1][:1].isupper() and before[-1].lower() not in _PLACE_PREPOSITIONS:
+            continue
+        out.append(m.group(0))
+    return out
 
 
 _WH = re.compile(
@@ -122,9 +159,11 @@ def answer_type(question: str) -> str | None:
         return "person"
     if _ASK_PHONE.search(question):
         return "phone"
-    for kind, pat in (("frequency", _ASK_FREQUENCY), ("number", _ASK_NUMBER), ("date", _ASK_DATE), ("year", _ASK_YEAR), ("name", _ASK_NAME_PHRASE), ("name", _ASK_NAME)):
+    for kind, pat in (("frequency", _ASK_FREQUENCY), ("number", _ASK_NUMBER), ("date", _ASK_DATE), ("year", _ASK_YEAR), ("name", _ASK_NAME_PHRASE), ("name", _ASK_NAME), ("place", _ASK_PLACE)):
         hit = pat.search(head)
         if hit and hit.start() == 0:
+            if kind == "place" and _personal(question):
+                return None  # «Hvor kan vi låne et lokale?» asks for advice, not a town
             return kind
     return None
 
@@ -190,6 +229,9 @@ def holds(kind: str | None, sentence: str, question: str) -> bool:
     if kind == "acronym":
         acronym = acronym_asked(question)
         return bool(acronym) and expands(acronym, sentence)
+    if kind == "place":
+        asked = question.lower()
+        return any(p.lower() not in asked for p in places(sentence))
     q_names = {w.lower().rstrip("s") for w in tokens(question)}
     if kind == "person":
         return any(not all(w.lower().rstrip("s") in q_names for w in m.split()) for m in _PERSON_NAME.findall(sentence))
@@ -234,3 +276,14 @@ _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"|(?<!\w)'[^']*'(?!\w)"
 def asks_practical(question: str, language: str) -> bool:
     text = _QUOTED.sub(" ", question)
     return bool((_PERSONAL_EN if language == "en" else _PERSONAL_NB).search(text))
+
+
+_NB_WH = re.compile(r"\b(?:hva|hvem|hvor|hvordan|hvorfor|når|hvilke\w*|kva|kven|kor)\b", re.I)
+
+
+def _personal(question: str) -> bool:
+    """In the first or second person, in either language (a Norwegian question's opening
+    «I hvilken by …» is a preposition, not "I")."""
+    if _NB_WH.search(question):
+        return asks_practical(question, "nb")
+    return asks_practical(question, "en")

@@ -497,3 +497,25 @@ def test_a_list_answers_how_many_only_when_it_lists_what_is_counted():
     query = _query(question_concepts("Hvor mange typer kapital har Bourdieu beskrevet?", "nb"), [])
     assert _enumerates(sentence, query, counted=frozenset({"kapital"}))
     assert not _enumerates(sentence, query, counted=frozenset({"medlem"}))
+
+
+def test_a_where_answer_leads_with_the_sentence_that_names_the_place(answerer):
+    """Chapter 4, lines 3645–3652: the new district office opened «i Tønsberg». Without a
+    named place the answerer still answers from the best sentence (a place is preferred, not
+    required)."""
+    office = Passage(
+        id="ch4:t", source="anthology", kind="body", language="nb", chapter=4, lines=(3645, 3652),
+        text="I midten av november kommer det ny beskjed fra Selvhjelp Norge om at det nå kommer midler "
+             "til distriktskontoret. Selvhjelp Norge ber om et møte tidlig i januar 2011. Her blir det "
+             "presentert konkrete planer for et nytt kontor. Selvhjelp Norge driver selv prosessen "
+             "videre, i august tiltrer leder av distriktskontoret, og i november er det offisiell "
+             "åpning i Tønsberg.")
+    ans = answerer.answer("Hvor åpnet det nye distriktskontoret til Selvhjelp Norge?",
+                          scored([office]), language="nb")
+    assert not ans.abstained, ans.answer
+    assert_verbatim(ans)
+    assert "Tønsberg" in ans.citations[0].quote
+    unnamed = Passage(**{**office.__dict__, "text": office.text.rsplit(" i Tønsberg", 1)[0] + "."})
+    ans = answerer.answer("Hvor åpnet det nye distriktskontoret til Selvhjelp Norge?",
+                          scored([unnamed]), language="nb")
+    assert not ans.abstained, ans.answer

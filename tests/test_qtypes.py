@@ -141,3 +141,30 @@ def test_a_sentence_that_spells_out_the_abbreviation_holds_the_answer(sentence, 
 def test_practical_questions_are_in_the_first_or_second_person(question, language, practical):
     from rag.qtypes import asks_practical
     assert asks_practical(question, language) is practical
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Where did the new district office open?", "place"),
+    ("Hvor holdt Selvhjelp Norge konferansen?", "place"),
+    ("I hvilken by ble LINK startet?", "place"),
+    ("Hvor mange grupper finnes?", "number"),
+    ("Hvor lenge varer et kurs?", None),
+    ("Hvor gammel må man være?", None),
+    # First or second person: advice, not a town.
+    ("Hvor kan vi låne et lokale?", None),
+    ("Where can I find a group?", None),
+])
+def test_where_questions_ask_for_a_place(question, kind):
+    assert answer_type(question) == kind
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("I november er det offisiell åpning i Tønsberg.", True),
+    ("Møtet ble holdt i Mo i Rana.", True),
+    # A place inside a name is no answer; nor is the place the question names.
+    ("Selvhjelp Norge og LMS-forum Vestfold samarbeidet.", False),
+    ("Prosjektet i Vestfold ble avsluttet.", False),
+    ("Det finnes grupper over hele Norge.", False),
+])
+def test_a_sentence_holds_a_place(sentence, expected):
+    assert holds("place", sentence, "Where did the office in Vestfold open?") is expected
