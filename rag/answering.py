@@ -76,6 +76,9 @@ class AnswerConfig:
     # A "when" answer: a sentence with an exact year over one with a decade only (dev nb-32;
     # 0.06-0.1 change nothing else on dev, held-out or SN).
     exact_year_bonus: float = 0.06
+    # A sentence with the term(s) the question quotes ('possibility' rather than 'service
+    # offer') gains this, in proportion to the quoted terms it holds.
+    quoted_bonus: float = 0.1
     min_typed_lex_en: float = 0.12
     # Sentence cosines mapped linearly from [floor, ceiling] to [0, 1].
     dense_floor: float = 0.80
@@ -246,6 +249,7 @@ class _Cand:
     score: float = 0.0
     side: int | None = None  # 0/1 for comparison sides
     short: bool = False  # below min_words: quoted only as the answer to a when/how-many question
+    quoted: float = 0.0  # share of the question's quoted terms the sentence holds
 
     @property
     def text(self) -> str:
@@ -472,6 +476,10 @@ class ExtractiveAnswerer:
             for c in cands:
                 if defines(c.text):
                     c.score += cfg.definition_bonus
+        quoted = self._quoted(question, language)
+        for c in cands:
+            c.quoted = sum(1 for q in quoted if all(_match(k, c.sent.stems) for k in q)) / len(quoted) if quoted else 0.0
+            c.score += cfg.quoted_bonus * c.quoted
         if self.embed_passages is None or (query_vector is None and self.embed_query is None):
             return query
         # Dense similarity for the most promising sentences only; vectors are cached.
@@ -491,7 +499,18 @@ class ExtractiveAnswerer:
             c.score = (w_lex * c.lex + w_ret * c.ret + cfg.w_dense * c.dense) / (w_lex + w_ret + cfg.w_dense)
             if definition and defines(c.text):
                 c.score += cfg.definition_bonus
+            c.score += cfg.quoted_bonus * c.quoted
         return query
+
+    def _quoted(self, question: str, language: str) -> list[list[Concept]]:
+        """The concepts of each term the question quotes ("call self-help a 'possibility'")."""
+        out = []
+        for groups in _QUOTED_NAME.findall(question):
+            term = "".join(groups).strip()
+            concepts = question_concepts(term, language, self.glossary) if term else []
+            if concepts:
+                out.append(concepts)
+        return out
 
     def _evidence(self, c: _Cand, language: str) -> float:
         return max(c.lex, c.dense or 0.0) if language == "en" else max(c.lex, 0.8 * (c.dense or 0.0))

@@ -519,3 +519,40 @@ def test_a_where_answer_leads_with_the_sentence_that_names_the_place(answerer):
     ans = answerer.answer("Hvor åpnet det nye distriktskontoret til Selvhjelp Norge?",
                           scored([unnamed]), language="nb")
     assert not ans.abstained, ans.answer
+
+
+def test_a_sentence_with_the_term_the_question_quotes_is_quoted():
+    """Chapter 4, lines 3814–3818: SN wants self-help called a «mulighet», not a «tilbud». The
+    question quotes 'possibility'; that sentence moves up although it comes from the passage
+    ranked last, behind two about SN offering resources."""
+    from rag.config import PROJECT_ROOT
+    from rag.translate import default_glossary
+
+    def body(pid, lines, text):
+        return Passage(id=pid, source="anthology", kind="body", language="nb", chapter=int(pid[2]),
+                       lines=lines, text=text)
+
+    offers = body("ch1:t", (1299, 1304),
+                  "Den kan imidlertid tyde på at Selvhjelp Norge ikke tilbyr ressurser som er sentrale nok "
+                  "for organisasjonene til at de velger å posisjonere seg i kampen om den. I stedet kan det "
+                  "synes som om Selvhjelp Norge i større grad henvender seg til andre aktører.")
+    method = body("ch4:u", (3558, 3562),
+                  "Slik kan de også tilby komplementære ressurser: Selvhjelp Norge tilbyr en metodikk som "
+                  "støtter oppunder LMS-arbeidets virksomhetsideologi.")
+    word = body("ch4:t", (3813, 3818),
+                "I alt formidlingsarbeid, spesielt overfor helsetjenestene, markerer senteret skillet mellom "
+                "selvhjelp og behandling. For eksempel er de nøye med at selvhjelp skal omtales som en "
+                "«mulighet» og ikke et «tilbud», en betegnelse de mener kan gi inntrykk av selvhjelp som en "
+                "aktivitet i regi av det offentlige.")
+    a = ExtractiveAnswerer(glossary=default_glossary(PROJECT_ROOT / "corpus"))
+    q = "Why does Self-help Norway prefer to call self-help a 'possibility' rather than a 'service offer'?"
+    ans = a.answer(q, scored([offers, method, word]), language="en")
+    assert not ans.abstained, ans.answer
+    assert_verbatim(ans)
+    off = ExtractiveAnswerer(glossary=a.glossary, config=AnswerConfig(quoted_bonus=0.0))
+    without = off.answer(q, scored([offers, method, word]), language="en")
+
+    def place(answer):
+        return next((c.n for c in answer.citations if "«mulighet»" in c.quote), 99)
+
+    assert place(ans) < place(without)
