@@ -29,7 +29,8 @@ from .counting import counted_stems as _counted_stems, counts_near as _counts_ne
 from .language import detect_language
 from .prompts import phrase
 from .qtypes import PRESENT as _PRESENT
-from .qtypes import answer_type as _answer_type, asks_definition, asks_practical, defines, holds as _holds
+from .qtypes import answer_type as _answer_type, asks_definition, asks_period, asks_practical, defines, holds as _holds
+from .qtypes import holds_period
 from .safety import crisis_notice, is_medical_advice_request, medical_refusal
 from .types import Answer, Citation, Passage, ScoredPassage
 
@@ -675,10 +676,13 @@ class ExtractiveAnswerer:
             # som distriktskontorer»), not elsewhere in the sentence.
             # For "when", an exact year («I 1995 og 1996 samlet seminarrekken …») is a better
             # answer than a decade («På midten av 1990-tallet samlet seminarrekken …»).
+            # "Over what period …?": a span of years («i perioden 2009–2014») is better still.
             exact = cfg.exact_year_bonus if kind == "year" else 0.0
+            span = exact if kind == "year" and asks_period(question) else 0.0
             first = max(typed, key=lambda c: (bool(counted) and _counts_near(c.text, counted),
                                               c.score + self._evidence(c, language)
-                                              + exact * bool(_EXACT_YEAR.search(c.text))))
+                                              + exact * bool(_EXACT_YEAR.search(c.text))
+                                              + span * holds_period(c.text)))
             ranked = [first] + [c for c in ranked if c is not first and not c.short]
         else:
             ranked = [c for c in ranked if not c.short]

@@ -28,6 +28,16 @@ _ASK_YEAR = re.compile(
     r"what period|which period|when|since when|siden når|kva år|årstall)\b",
     re.IGNORECASE,
 )
+# "Over what period …?" / «Over hvilke år …?» wants a span of years, not one year.
+_ASK_PERIOD = re.compile(
+    r"\b(?:hvilke år|hvilken periode|hvilket tidsrom|what period|which period|what years|which years|"
+    r"between which years|mellom hvilke år|from when to when)\b", re.IGNORECASE)
+PERIOD = re.compile(
+    r"\b(?:1[89]|20)\d\d\s*[–-]\s*(?:(?:1[89]|20)\d\d|\d\d)\b(?!-tallet)|"
+    r"\b(?:fra|from|mellom|between)\b[^.;]{0,30}?\b(?:1[89]|20)\d\d\b[^.;]{0,30}?"
+    r"\b(?:til|to|until|og|and)\b[^.;]{0,30}?\b(?:1[89]|20)\d\d\b",
+    re.IGNORECASE,
+)
 _ASK_DATE = re.compile(r"\b(?:hvilken dato|hvilken dag|på hvilken dato|what date|which date|what day|which day)\b", re.I)
 _MONTHS_NB = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
 _MONTHS_EN = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -252,6 +262,16 @@ DEFINITION_CUE = re.compile(
     r"betegne\w*|innebærer)\b|«[^»]{2,60}»\s+(?:om|som)\b",
     re.IGNORECASE,
 )
+
+
+@lru_cache(maxsize=1024)
+def asks_period(question: str) -> bool:
+    return bool(_ASK_PERIOD.search(question))
+
+
+def holds_period(sentence: str) -> bool:
+    """A span of years: «2009–2014», «fra juni 2009 til utgangen av 2010»."""
+    return bool(PERIOD.search(sentence))
 
 
 @lru_cache(maxsize=1024)

@@ -2,7 +2,7 @@
 sentence or passage holds it."""
 import pytest
 
-from rag.qtypes import answer_type, asks_definition, defines, holds
+from rag.qtypes import answer_type, asks_definition, asks_period, defines, holds, holds_period
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -168,3 +168,13 @@ def test_where_questions_ask_for_a_place(question, kind):
 ])
 def test_a_sentence_holds_a_place(sentence, expected):
     assert holds("place", sentence, "Where did the office in Vestfold open?") is expected
+
+
+def test_a_period_question_wants_a_span_of_years():
+    assert asks_period("Over hvilke år ble datamaterialet samlet inn?")
+    assert asks_period("Over what period did Project LINK Vestfold run?")
+    assert not asks_period("Når ble Selvhjelp Norge opprettet?")
+    assert holds_period("datainnsamlingen har skjedd i perioden 2009–2014.")
+    assert holds_period("prosjektpenger for en periode fra juni 2009 til utgangen av 2010")
+    assert not holds_period("På midten av 1990-tallet samlet seminarrekken mange.")
+    assert not holds_period("Forskningen ble startet i 2009.")

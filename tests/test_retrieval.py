@@ -286,3 +286,15 @@ def test_following_passage_on_the_real_index(assistant):
                  if p.text.rstrip().endswith("som jeg har hentet fra Yalom:"))
     nxt = assistant.retriever.following(intro)
     assert nxt is not None and nxt.kind == "list" and "Altruisme" in nxt.text
+
+
+def test_period_question_lifts_a_span_of_years_above_a_single_year(assistant):
+    """«Over hvilke år …?»: chapter 1's «i perioden 2009–2014» gets the year boost twice."""
+    res = assistant.search("Over hvilke år ble datamaterialet i forskningsprosjektet samlet inn?", k=10)
+    spans = [h for h in res.hits if h.signals.get("period")]
+    assert spans and all(h.signals.get("type") == "year" for h in spans)
+    assert any("2009–2014" in h.passage.text for h in spans)
+    assert res.hits[0] in spans
+    # A plain when-question gets no period lift.
+    res = assistant.search("Når ble datamaterialet i forskningsprosjektet samlet inn?", k=10)
+    assert not any(h.signals.get("period") for h in res.hits)
