@@ -132,6 +132,9 @@ def _meta_stems(p: Passage) -> frozenset[str]:
     return frozenset(content_stems(meta, "nb"))
 
 
+# A sentence that introduces what follows: «… står denne beskrivelsen av selvhjelp:» — in the
+# book often with a footnote number after the colon («selvhjelp:20»).
+_INTRODUCES = re.compile(r":\s*\d{0,3}\s*$")
 _QUOTED_NAME = re.compile(r"«([^»]{2,60})»|“([^”]{2,60})”|\"([^\"]{2,60})\"|(?<!\w)'([^']{2,60})'(?!\w)")
 _ARTICLES = r"(?:en|ei|et|ein|eit|den|det|de|an|a|the)\s+"
 _SIDE = r"(?:" + _ARTICLES + r")?(.+?)"
@@ -555,7 +558,7 @@ class ExtractiveAnswerer:
         if nxt_i < len(sents):
             nxt = cands_by_key.get((c.hit.passage.id, nxt_i))
             # A sentence ending in ":" introduces the next one; keep them together.
-            if c.text.rstrip().endswith(":") and words + sents[nxt_i].words <= 2 * cfg.max_run_words:
+            if _INTRODUCES.search(c.text) and words + sents[nxt_i].words <= 2 * cfg.max_run_words:
                 run.append(nxt or _Cand(c.hit, nxt_i, sents[nxt_i]))
             elif nxt is not None and nxt.score >= good and words + nxt.sent.words <= cfg.max_run_words:
                 run.append(nxt)
@@ -818,7 +821,7 @@ class ExtractiveAnswerer:
         """The next passage when the quote ends its passage with «…:» and that passage is short
         enough to quote whole."""
         p = run[-1].hit.passage
-        if (self.following is None or not quote.rstrip().endswith(":")
+        if (self.following is None or not _INTRODUCES.search(quote)
                 or run[-1].idx != len(_sentences(p.text, p.language)) - 1):
             return None
         nxt = self.following(p)
