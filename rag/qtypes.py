@@ -38,6 +38,17 @@ PERIOD = re.compile(
     r"\b(?:til|to|until|og|and)\b[^.;]{0,30}?\b(?:1[89]|20)\d\d\b",
     re.IGNORECASE,
 )
+# "How long …?" wants a length of time («to timer», «i tre år», "two hours") or a span of years.
+_ASK_DURATION = re.compile(r"\b(?:hvor lenge|kor lenge|hvor lange|hvor lang tid|kor lang tid|how long|for how long|how much time)\b", re.I)
+_NUM_WORD = (r"(?:\d+(?:[.,]\d+)?|en|ei|ett?|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|"
+             r"halvannen|halvannet|noen|et par|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
+             r"fifteen|twenty|thirty|a few|several|a couple of)")
+DURATION = re.compile(
+    r"\b" + _NUM_WORD + r"\s+(?:\w+\s+)?(?:sekund\w*|minutt\w*|timer?|timen|timene|døgn\w*|dager|dagen|dag|"
+    r"uker?|uka|ukene|måned\w*|år|året|årene|halvår\w*|semester\w*|seconds?|minutes?|hours?|days?|weeks?|"
+    r"months?|years?)\b|\bsiden\s+(?:1[89]|20)\d\d\b|\bsince\s+(?:1[89]|20)\d\d\b",
+    re.IGNORECASE,
+)
 _ASK_DATE = re.compile(r"\b(?:hvilken dato|hvilken dag|på hvilken dato|what date|which date|what day|which day)\b", re.I)
 _MONTHS_NB = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
 _MONTHS_EN = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -169,7 +180,7 @@ def answer_type(question: str) -> str | None:
         return "person"
     if _ASK_PHONE.search(question):
         return "phone"
-    for kind, pat in (("frequency", _ASK_FREQUENCY), ("number", _ASK_NUMBER), ("date", _ASK_DATE), ("year", _ASK_YEAR), ("name", _ASK_NAME_PHRASE), ("name", _ASK_NAME), ("place", _ASK_PLACE)):
+    for kind, pat in (("frequency", _ASK_FREQUENCY), ("duration", _ASK_DURATION), ("number", _ASK_NUMBER), ("date", _ASK_DATE), ("year", _ASK_YEAR), ("name", _ASK_NAME_PHRASE), ("name", _ASK_NAME), ("place", _ASK_PLACE)):
         hit = pat.search(head)
         if hit and hit.start() == 0:
             if kind == "place" and _personal(question):
@@ -234,6 +245,8 @@ def holds(kind: str | None, sentence: str, question: str) -> bool:
         return bool(AMOUNT.search(sentence))
     if kind == "number":
         return bool(NUMBER.search(sentence))
+    if kind == "duration":
+        return bool(DURATION.search(sentence) or PERIOD.search(sentence))
     if kind == "phone":
         return bool(_PHONE.search(sentence))
     if kind == "acronym":

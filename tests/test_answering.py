@@ -576,3 +576,17 @@ def test_a_sentence_with_the_term_the_question_quotes_is_quoted():
         return next((c.n for c in answer.citations if "«mulighet»" in c.quote), 99)
 
     assert place(ans) < place(without)
+
+
+def test_how_long_needs_a_length_of_time(answerer):
+    """A sentence on the topic without a length of time does not answer «Hvor lenge …?»."""
+    meeting = Passage(id="sn:t:1", source="sn", kind="sheet", language="nb", lines=(40, 41),
+                      url="https://selvhjelp.no/t", title="Praktiske rammer",
+                      text="Gruppemøtet holdes på et fast sted og til en fast tid. Et gruppemøte varer "
+                           "vanligvis i to timer, med en kort pause underveis.")
+    ans = answerer.answer("Hvor lenge varer et gruppemøte?", scored([meeting]), language="nb")
+    assert not ans.abstained, ans.answer
+    assert "to timer" in ans.citations[0].quote
+    weekly = Passage(**{**meeting.__dict__, "text": "Gruppemøtet holdes på et fast sted og til en fast tid. "
+                                                      "Gruppa møtes til gruppemøte hver uke."})
+    assert answerer.answer("Hvor lenge varer et gruppemøte?", scored([weekly]), language="nb").abstained

@@ -148,7 +148,7 @@ def test_practical_questions_are_in_the_first_or_second_person(question, languag
     ("Hvor holdt Selvhjelp Norge konferansen?", "place"),
     ("I hvilken by ble LINK startet?", "place"),
     ("Hvor mange grupper finnes?", "number"),
-    ("Hvor lenge varer et kurs?", None),
+    ("Hvor lenge varer et kurs?", "duration"),
     ("Hvor gammel må man være?", None),
     # First or second person: advice, not a town.
     ("Hvor kan vi låne et lokale?", None),
@@ -178,3 +178,28 @@ def test_a_period_question_wants_a_span_of_years():
     assert holds_period("prosjektpenger for en periode fra juni 2009 til utgangen av 2010")
     assert not holds_period("På midten av 1990-tallet samlet seminarrekken mange.")
     assert not holds_period("Forskningen ble startet i 2009.")
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("How long does a typical group meeting last?", "duration"),
+    ("Hvor lenge varer et igangsetterkurs?", "duration"),
+    ("Hvor lang tid tar det å starte en gruppe?", "duration"),
+    ("Hvor lange er møtene?", "duration"),
+    ("How many hours does a meeting last?", "number"),
+])
+def test_how_long_questions_ask_for_a_duration(question, kind):
+    assert answer_type(question) == kind
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Et møte varer vanligvis i to timer, med en pause.", True),
+    ("Prosjektet varte i tre år.", True),
+    ("Det tok et par måneder før gruppa fant formen.", True),
+    ("Selvhjelp Norge har eksistert siden 2006.", True),
+    ("Prosjektpenger for en periode fra juni 2009 til utgangen av 2010.", True),
+    ("Gruppa møtes hver uke.", False),          # how often, not how long
+    ("I 2006 startet Selvhjelp Norge.", False),  # when, not how long
+    ("Gruppa har åtte deltakere.", False),
+])
+def test_a_sentence_holds_a_duration(sentence, expected):
+    assert holds("duration", sentence, "Hvor lenge varer det?") is expected
