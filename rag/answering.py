@@ -143,6 +143,8 @@ _COMPARE = [
     re.compile(r"forskjell\w*\s+(?:på|mellom)\s+" + _SIDE + r"(?<!-)\s+og\s+" + _SIDE + r"\s*[?.!]*$", re.I),
     re.compile(r"(?:likhet\w*|ulikhet\w*)(?:\s+og\s+\w+)?\s+mellom\s+" + _SIDE + r"(?<!-)\s+og\s+" + _SIDE + r"\s*[?.!]*$", re.I),
     re.compile(r"sammenlign\w*\s+" + _SIDE + r"(?<!-)\s+(?:og|med)\s+" + _SIDE + r"\s*[?.!]*$", re.I),
+    # «skiller X seg fra Y»: X may itself hold «fra» («planen fra 2014 seg fra planen fra 2004»).
+    re.compile(r"(?:hva\s+)?skiller\s+" + _SIDE + r"(?<!-)\s+seg\s+fra\s+" + _SIDE + r"\s*[?.!]*$", re.I),
     re.compile(r"(?:hva\s+)?skiller\s+" + _SIDE + r"(?<!-)\s+(?:seg\s+)?(?:fra|og)\s+" + _SIDE + r"\s*[?.!]*$", re.I),
     re.compile(r"differen\w*\s+between\s+" + _SIDE + r"\s+and\s+" + _SIDE + r"\s*[?.!]*$", re.I),
     re.compile(r"(?:compare|comparing)\s+" + _SIDE + r"\s+(?:and|with|to)\s+" + _SIDE + r"\s*[?.!]*$", re.I),
@@ -708,6 +710,14 @@ class ExtractiveAnswerer:
             used.add(c.hit.passage.id)
         return runs
 
+    @staticmethod
+    def _common_stems(cands, share: float = 0.4) -> frozenset[str]:
+        """Stems in more than ``share`` of the candidate sentences."""
+        from collections import Counter
+
+        df = Counter(st for c in cands for st in c.sent.stems)
+        return frozenset(st for st, n in df.items() if n > share * len(cands))
+
     def _select_comparison(self, cands, comp: Comparison, language, query: _Query) -> list[list[_Cand]]:
         """Up to ``max_quotes_per_side`` quotes about each side; both sides or nothing."""
         cfg = self.config
@@ -715,8 +725,11 @@ class ExtractiveAnswerer:
         def stems_of(text: str) -> set[str]:
             return {s for concept in question_concepts(text, language, self.glossary) for alt in concept for s in alt}
 
+        common = self._common_stems(cands)
         for side, other in ((comp.left, comp.right), (comp.right, comp.left)):
             own = stems_of(side) - stems_of(other)
+            # A word nearly every candidate has («selvhjelp») does not tell the sides apart.
+            own = (own - common) or own
             first = tokens(side)[0].lower() if tokens(side) else ""
             sides.append((own, _ALIASES.get(first, "").lower()))
 

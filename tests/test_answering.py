@@ -80,6 +80,9 @@ def test_english_comparison_keeps_norwegian_quotes_labelled(answerer):
     ("Hva er forskjellen på lærings- og mestringssentre og Selvhjelp Norge?",
      ("lærings- og mestringssentre", "Selvhjelp Norge")),
     ("How do LMS differ from SN in terms of knowledge?", ("LMS", "SN")),
+    # «skiller X seg fra Y», where X holds a «fra» of its own.
+    ("Hvordan skiller den reviderte planen for selvhjelp fra 2014 seg fra den første planen fra 2004?",
+     ("reviderte planen for selvhjelp fra 2014", "første planen fra 2004")),
 ])
 def test_detect_comparison(question, expected):
     c = detect_comparison(question)
@@ -590,3 +593,28 @@ def test_how_long_needs_a_length_of_time(answerer):
     weekly = Passage(**{**meeting.__dict__, "text": "Gruppemøtet holdes på et fast sted og til en fast tid. "
                                                       "Gruppa møtes til gruppemøte hver uke."})
     assert answerer.answer("Hvor lenge varer et gruppemøte?", scored([weekly]), language="nb").abstained
+
+
+def test_a_word_most_candidates_share_does_not_mark_a_side(answerer):
+    """«Hvordan skiller den reviderte planen for selvhjelp fra 2014 seg fra den første planen fra
+    2004?»: «selvhjelp» is in nearly every sentence, so a sentence about the 2004 plan that says
+    «selvhjelp» is not about both plans (chapter 5 and 7 sentences)."""
+    def body(pid, text):
+        return Passage(id=pid, source="anthology", kind="body", language="nb", chapter=int(pid[2]),
+                       lines=(1, 2), text=text)
+
+    passages = [
+        body("ch5:a", "Jeg har valgt ut fire strategiske utsagn fra den nasjonale selvhjelpsplanen fra 2004, "
+                      "de to første definerer selvhjelp som fenomen og metode, mens de to siste framhever "
+                      "sentrale begrep: forebygging og brukermedvirkning eller empowerment."),
+        body("ch7:b", "Planen fra 2004 vektlegger nettverksfunksjonen. Den reviderte planen vektlegger "
+                      "forvaltning og formidling av verktøyet selvorganisert selvhjelp."),
+        body("ch7:c", "Nasjonal plan for selvhjelp ble revidert i 2014, og løper ut 2018. Selvhjelp er et "
+                      "verktøy for mestring. Selvhjelp Norge formidler kunnskap om selvhjelp."),
+    ]
+    ans = answerer.answer("Hvordan skiller den reviderte planen for selvhjelp fra 2014 seg fra den første "
+                          "planen fra 2004?", scored(passages), language="nb")
+    assert not ans.abstained, ans.answer
+    assert_verbatim(ans)
+    both = ans.answer.split("Om ")[0]
+    assert "fire strategiske utsagn" not in both
