@@ -1,5 +1,6 @@
 """The extractive answerer on real anthology passages (chapters 1–3), with a BM25 stand-in
 for retrieval (retrieval itself is tested elsewhere)."""
+import dataclasses
 import re
 
 import numpy as np
@@ -23,6 +24,12 @@ def answerer():
 
 def ask(answerer, question, language, **kw):
     return answerer.answer(question, search(question, 8), language=language, search=search, **kw)
+
+
+def body(pid, text, lines=(1, 2)):
+    """An anthology body passage; ``pid`` is "ch<N>:<tag>"."""
+    return Passage(id=pid, source="anthology", kind="body", language="nb", chapter=int(pid[2]),
+                   lines=lines, text=text)
 
 
 def assert_verbatim(ans):
@@ -526,8 +533,8 @@ def test_a_where_answer_leads_with_the_sentence_that_names_the_place(answerer):
     """Chapter 4, lines 3645–3652: the new district office opened «i Tønsberg». Without a
     named place the answerer still answers from the best sentence (a place is preferred, not
     required)."""
-    office = Passage(
-        id="ch4:t", source="anthology", kind="body", language="nb", chapter=4, lines=(3645, 3652),
+    office = body(
+        "ch4:t", lines=(3645, 3652),
         text="I midten av november kommer det ny beskjed fra Selvhjelp Norge om at det nå kommer midler "
              "til distriktskontoret. Selvhjelp Norge ber om et møte tidlig i januar 2011. Her blir det "
              "presentert konkrete planer for et nytt kontor. Selvhjelp Norge driver selv prosessen "
@@ -538,7 +545,7 @@ def test_a_where_answer_leads_with_the_sentence_that_names_the_place(answerer):
     assert not ans.abstained, ans.answer
     assert_verbatim(ans)
     assert "Tønsberg" in ans.citations[0].quote
-    unnamed = Passage(**{**office.__dict__, "text": office.text.rsplit(" i Tønsberg", 1)[0] + "."})
+    unnamed = dataclasses.replace(office, text=office.text.rsplit(" i Tønsberg", 1)[0] + ".")
     ans = answerer.answer("Hvor åpnet det nye distriktskontoret til Selvhjelp Norge?",
                           scored([unnamed]), language="nb")
     assert not ans.abstained, ans.answer
@@ -551,18 +558,14 @@ def test_a_sentence_with_the_term_the_question_quotes_is_quoted():
     from rag.config import PROJECT_ROOT
     from rag.translate import default_glossary
 
-    def body(pid, lines, text):
-        return Passage(id=pid, source="anthology", kind="body", language="nb", chapter=int(pid[2]),
-                       lines=lines, text=text)
-
-    offers = body("ch1:t", (1299, 1304),
+    offers = body("ch1:t", lines=(1299, 1304), text=
                   "Den kan imidlertid tyde på at Selvhjelp Norge ikke tilbyr ressurser som er sentrale nok "
                   "for organisasjonene til at de velger å posisjonere seg i kampen om den. I stedet kan det "
                   "synes som om Selvhjelp Norge i større grad henvender seg til andre aktører.")
-    method = body("ch4:u", (3558, 3562),
+    method = body("ch4:u", lines=(3558, 3562), text=
                   "Slik kan de også tilby komplementære ressurser: Selvhjelp Norge tilbyr en metodikk som "
                   "støtter oppunder LMS-arbeidets virksomhetsideologi.")
-    word = body("ch4:t", (3813, 3818),
+    word = body("ch4:t", lines=(3813, 3818), text=
                 "I alt formidlingsarbeid, spesielt overfor helsetjenestene, markerer senteret skillet mellom "
                 "selvhjelp og behandling. For eksempel er de nøye med at selvhjelp skal omtales som en "
                 "«mulighet» og ikke et «tilbud», en betegnelse de mener kan gi inntrykk av selvhjelp som en "
@@ -590,8 +593,8 @@ def test_how_long_needs_a_length_of_time(answerer):
     ans = answerer.answer("Hvor lenge varer et gruppemøte?", scored([meeting]), language="nb")
     assert not ans.abstained, ans.answer
     assert "to timer" in ans.citations[0].quote
-    weekly = Passage(**{**meeting.__dict__, "text": "Gruppemøtet holdes på et fast sted og til en fast tid. "
-                                                      "Gruppa møtes til gruppemøte hver uke."})
+    weekly = dataclasses.replace(meeting, text="Gruppemøtet holdes på et fast sted og til en fast tid. "
+                                               "Gruppa møtes til gruppemøte hver uke.")
     assert answerer.answer("Hvor lenge varer et gruppemøte?", scored([weekly]), language="nb").abstained
 
 
@@ -599,10 +602,6 @@ def test_a_word_most_candidates_share_does_not_mark_a_side(answerer):
     """«Hvordan skiller den reviderte planen for selvhjelp fra 2014 seg fra den første planen fra
     2004?»: «selvhjelp» is in nearly every sentence, so a sentence about the 2004 plan that says
     «selvhjelp» is not about both plans (chapter 5 and 7 sentences)."""
-    def body(pid, text):
-        return Passage(id=pid, source="anthology", kind="body", language="nb", chapter=int(pid[2]),
-                       lines=(1, 2), text=text)
-
     passages = [
         body("ch5:a", "Jeg har valgt ut fire strategiske utsagn fra den nasjonale selvhjelpsplanen fra 2004, "
                       "de to første definerer selvhjelp som fenomen og metode, mens de to siste framhever "
