@@ -24,11 +24,13 @@ import numpy as np
 from .chunking import sentence_spans
 from .citations import STOPWORDS_NB, content_stems, tokens
 from .config import PROJECT_ROOT
-from .counting import Concept, question_concepts
+from .counting import Concept, question_concepts, quoted_terms
 from .counting import counted_stems as _counted_stems, counts_near as _counts_near, has_stem as _has_stem
+from .counting import match as _match
 from .language import detect_language
 from .prompts import phrase
 from .qtypes import PRESENT as _PRESENT
+from .qtypes import QUOTED_NAME as _QUOTED_NAME
 from .qtypes import answer_type as _answer_type, asks_definition, asks_period, asks_practical, defines, holds as _holds
 from .qtypes import holds_period
 from .safety import crisis_notice, is_medical_advice_request, medical_refusal
@@ -135,7 +137,6 @@ def _meta_stems(p: Passage) -> frozenset[str]:
 # A sentence that introduces what follows: «… står denne beskrivelsen av selvhjelp:» — in the
 # book often with a footnote number after the colon («selvhjelp:20»).
 _INTRODUCES = re.compile(r":\s*\d{0,3}\s*$")
-_QUOTED_NAME = re.compile(r"«([^»]{2,60})»|“([^”]{2,60})”|\"([^\"]{2,60})\"|(?<!\w)'([^']{2,60})'(?!\w)")
 _ARTICLES = r"(?:en|ei|et|ein|eit|den|det|de|an|a|the)\s+"
 _SIDE = r"(?:" + _ARTICLES + r")?(.+?)"
 # «lærings- og mestringssentrene» is one side: no split after a hyphen (a shared-ending compound).
@@ -287,17 +288,6 @@ class _VectorCache:
             while len(self._d) > self.size:
                 self._d.popitem(last=False)
         return np.stack([found[k] for k in keys])
-
-
-def _match(concept: Concept, stems: frozenset[str]) -> float:
-    """1 if an alternative is fully present, 0.5 if only as parts of compounds, else 0."""
-    best = 0.0
-    for alt in concept:
-        if alt <= stems:
-            return 1.0
-        if all(s in stems or (len(s) >= 5 and any(len(h) > len(s) and (h.endswith(s) or h.startswith(s)) for h in stems)) for s in alt):
-            best = 0.5
-    return best
 
 
 @dataclass
@@ -482,7 +472,7 @@ class ExtractiveAnswerer:
             for c in cands:
                 if defines(c.text):
                     c.score += cfg.definition_bonus
-        quoted = self._quoted(question, language)
+        quoted = quoted_terms(question, language, self.glossary)
         for c in cands:
             c.quoted = sum(1 for q in quoted if all(_match(k, c.sent.stems) for k in q)) / len(quoted) if quoted else 0.0
             c.score += cfg.quoted_bonus * c.quoted
@@ -508,15 +498,7 @@ class ExtractiveAnswerer:
             c.score += cfg.quoted_bonus * c.quoted
         return query
 
-    def _quoted(self, question: str, language: str) -> list[list[Concept]]:
-        """The concepts of each term the question quotes ("call self-help a 'possibility'")."""
-        out = []
-        for groups in _QUOTED_NAME.findall(question):
-            term = "".join(groups).strip()
-            concepts = question_concepts(term, language, self.glossary) if term else []
-            if concepts:
-                out.append(concepts)
-        return out
+
 
     def _evidence(self, c: _Cand, language: str) -> float:
         return max(c.lex, c.dense or 0.0) if language == "en" else max(c.lex, 0.8 * (c.dense or 0.0))

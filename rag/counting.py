@@ -10,6 +10,7 @@ from typing import Any
 
 from .citations import content_stems, tokens
 from .qtypes import NUMBER as _NUMBER
+from .qtypes import QUOTED_NAME
 
 # A question is a list of concepts; a concept is a tuple of alternatives, each a set of stems
 # that must all be present ("Selvhjelp Norge" → {selvhjelp, norg}). A Norwegian word is one
@@ -44,6 +45,32 @@ def question_concepts(question: str, language: str, glossary: Any = None) -> lis
             if w.lower() not in STOPWORDS_EN:
                 out.extend((frozenset({s}),) for s in content_stems(w, "en"))
     return list(dict.fromkeys(out))
+
+
+def match(concept: Concept, stems: frozenset[str]) -> float:
+    """1 if an alternative is fully present, 0.5 if only as parts of compounds, else 0."""
+    best = 0.0
+    for alt in concept:
+        if alt <= stems:
+            return 1.0
+        if all(s in stems or (len(s) >= 5 and any(len(h) > len(s) and (h.endswith(s) or h.startswith(s)) for h in stems)) for s in alt):
+            best = 0.5
+    return best
+
+
+def quoted_terms(question: str, language: str, glossary: Any = None, *,
+                 words_only: bool = False) -> list[list[Concept]]:
+    """The concepts of each term the question quotes ("call self-help a 'possibility'").
+    ``words_only``: leave out quoted names («Selvhjelp på norsk»), which start with a capital."""
+    out = []
+    for groups in QUOTED_NAME.findall(question):
+        term = "".join(groups).strip()
+        if not term or words_only and term[0].isupper():
+            continue
+        concepts = question_concepts(term, language, glossary)
+        if concepts:
+            out.append(concepts)
+    return out
 
 
 _COUNTED = re.compile(r"\b(?:hvor|kor|how)\s+(?:mange|many)\s+([^\W\d_]+(?:[- ][^\W\d_]+)?)", re.I)

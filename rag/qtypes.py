@@ -302,6 +302,8 @@ def defines(text: str) -> bool:
 # SN sheets give; the book studies self-help. Words in quotes do not count («I» rather than «you»).
 _PERSONAL_NB = re.compile(r"\b(?:jeg|eg|vi|meg|oss|du|deg|dere|min|mitt|mine|vår|vårt|våre)\b", re.I)
 _PERSONAL_EN = re.compile(r"\b(?:I|we|me|my|our|us|you|your)\b")
+# A quoted name or term in a question: «De blindes selvhjelpsforbund», 'possibility'.
+QUOTED_NAME = re.compile(r"«([^»]{2,60})»|“([^”]{2,60})”|\"([^\"]{2,60})\"|(?<!\w)'([^']{2,60})'(?!\w)")
 _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"|(?<!\w)'[^']*'(?!\w)")
 
 

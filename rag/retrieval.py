@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from .chunking import split_sentences
-from .counting import counted_stems, counts_near
+from .counting import counted_stems, counts_near, match, quoted_terms
 from .qtypes import answer_type, asks_definition, asks_period, asks_practical, defines, holds, holds_period
 from .types import Passage, ScoredPassage
 
@@ -155,6 +155,11 @@ class FusionConfig:
     # A practical question in the first or second person («Hvordan finner jeg en gruppe?») gives
     # Selvhjelp Norge's practical material this much more than the research anthology.
     practical_weight: float = 0.02
+    # A question that quotes a word ("call self-help a 'possibility'") asks about that word: a
+    # passage using it gains this, in proportion to the quoted words it holds. Quoted names
+    # («Selvhjelp på norsk») are left out: many passages name them. Dev MRR@10 0.825 -> 0.836
+    # (en-19 5th -> 1st); 0.015 and 0.025 gain 0.004, 0.03 pushes en-22 to 3rd.
+    quoted_weight: float = 0.02
 
 
 def fuse(dense: dict[str, float], lexical: dict[str, float], coverage: float,
@@ -262,6 +267,7 @@ class _Snapshot:
         self.bm25 = Bm25Index(passages)
         self.key = key
         self._sentences: dict[str, list[str]] = {}
+        self._stems: dict[str, frozenset[str]] = {}
         self._masks: dict[str, np.ndarray] = {}
         self._bm25_en: EnglishBm25 | None = None  # built on the first English question
         self._en_lock = threading.Lock()
@@ -296,6 +302,15 @@ class _Snapshot:
             got = np.array([_matches(p, filters) for p in self.passages], dtype=bool)
             if len(self._masks) < 256:
                 self._masks[key] = got
+        return got
+
+    def stems(self, p: Passage) -> frozenset[str]:
+        """The passage's content stems (cached)."""
+        got = self._stems.get(p.id)
+        if got is None:
+            from .citations import content_stems
+
+            got = self._stems[p.id] = frozenset(content_stems(p.text, "nb"))
         return got
 
     def sentences(self, p: Passage) -> list[str]:
@@ -446,6 +461,19 @@ class HybridRetriever:
         head.sort(key=lambda x: (-x[1], x[0]))
         return head + rest
 
+    def _quoted(self, ranked: list, snap: _Snapshot, quoted: list) -> list:
+        out = []
+        for pid, score, signals in ranked:
+            p = snap.by_id.get(pid)
+            share = (sum(1 for term in quoted if all(match(c, snap.stems(p)) for c in term)) / len(quoted)
+                     if p is not None else 0.0)
+            if share:
+                score += self.config.quoted_weight * share
+                signals = {**signals, "quoted": round(share, 3)}
+            out.append((pid, score, signals))
+        out.sort(key=lambda x: (-x[1], x[0]))
+        return out
+
     @staticmethod
     def _lift(ranked: list, snap: _Snapshot, weight: float, signal: str, test) -> list:
         """Add ``weight`` to each ranked passage for which ``test(passage)`` holds."""
@@ -492,6 +520,9 @@ class HybridRetriever:
             ranked = self._boost_english(ranked, query, snap, mask)
         if self.config.method == "boost":
             ranked = self._boost_types(ranked, query, snap, language)
+            quoted = quoted_terms(query, language, self.glossary, words_only=True) if self.config.quoted_weight else []
+            if quoted:
+                ranked = self._quoted(ranked, snap, quoted)
             if self.config.practical_weight and asks_practical(query, language):
                 # Practical guidance is the SN sheets' subject; the book studies self-help.
                 ranked = self._lift(ranked, snap, self.config.practical_weight, "practical",

@@ -38,3 +38,13 @@ def test_counts_near(sentence, window, expected):
 def test_a_classifier_word_is_not_what_is_counted(glossary):
     # «typer kapital» counts kinds of capital.
     assert "kapital" in counted_stems("Hvor mange typer kapital har Bourdieu beskrevet?", "nb", glossary)
+
+
+def test_quoted_terms_and_words_only(glossary):
+    from rag.counting import quoted_terms
+
+    q = "Why does SN call self-help a 'possibility' and not a «tilbud» at the «Selvhjelp på norsk» seminars?"
+    assert len(quoted_terms(q, "en", glossary)) == 3
+    words = quoted_terms(q, "en", glossary, words_only=True)
+    assert len(words) == 2  # the name «Selvhjelp på norsk» is left out
+    assert any("mul" in alt for concept in words[0] for alt in concept)  # 'possibility' → «mulighet»

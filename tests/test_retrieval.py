@@ -298,3 +298,24 @@ def test_period_question_lifts_a_span_of_years_above_a_single_year(assistant):
     # A plain when-question gets no period lift.
     res = assistant.search("Når ble datamaterialet i forskningsprosjektet samlet inn?", k=10)
     assert not any(h.signals.get("period") for h in res.hits)
+
+
+def test_a_quoted_word_lifts_the_passages_that_use_it(assistant):
+    """«Hva menes med «fortrolige fremmede»?» asks about those words (chapter 2): passages with
+    both gain quoted_weight; a quoted name («Selvhjelp Norge») gets no lift."""
+    q = "Hva menes med «fortrolige fremmede»?"
+    retriever = assistant.retriever
+    res = retriever.search(q, k=10)
+    lifted = [h for h in res.hits if h.signals.get("quoted")]
+    assert lifted and all(re.search(r"fortrolig\w* fremmed", h.passage.text, re.I) for h in lifted)
+    old = retriever.config
+    try:
+        retriever.config = FusionConfig(quoted_weight=0.0)
+        plain = {h.passage.id: h.score for h in retriever.search(q, k=10).hits}
+    finally:
+        retriever.config = old
+    for h in lifted:
+        if h.passage.id in plain:
+            assert h.score == pytest.approx(plain[h.passage.id] + old.quoted_weight, abs=1e-6)
+    names = retriever.search("Hva gjør «Selvhjelp Norge»?", k=10)
+    assert not any(h.signals.get("quoted") for h in names.hits)
