@@ -319,3 +319,23 @@ def test_a_quoted_word_lifts_the_passages_that_use_it(assistant):
             assert h.score == pytest.approx(plain[h.passage.id] + old.quoted_weight, abs=1e-6)
     names = retriever.search("Hva gjør «Selvhjelp Norge»?", k=10)
     assert not any(h.signals.get("quoted") for h in names.hits)
+
+
+def test_a_question_naming_an_author_lifts_that_authors_chapters(assistant):
+    retriever = assistant.retriever
+    q = "Hvor mange gruppedeltakere ble intervjuet i Brottveits studie av selvhjelpsgrupper?"
+    res = retriever.search(q, k=10)
+    lifted = [h for h in res.hits if h.signals.get("author")]
+    assert lifted and all(any(a.endswith("Brottveit") for a in h.passage.authors) for h in lifted)
+    assert all(h.signals.get("author") for h in res.hits if h.passage.chapter == 2)
+    old = retriever.config
+    try:
+        retriever.config = FusionConfig(author_weight=0.0)
+        plain = {h.passage.id: h.score for h in retriever.search(q, k=10).hits}
+    finally:
+        retriever.config = old
+    for h in lifted:
+        if h.passage.id in plain:
+            assert h.score == pytest.approx(plain[h.passage.id] + old.author_weight, abs=1e-6)
+    # A surname inside another word, or an author the book does not have, lifts nothing.
+    assert not any(h.signals.get("author") for h in retriever.search("Hva sier Yalom om grupper?", k=10).hits)
