@@ -111,6 +111,21 @@ def counted_stems(question: str, language: str, glossary: Any = None) -> frozens
 
 KIND_WORDS = frozenset("typer type slags sorter sort former kategorier ulike forskjellige".split())
 
+_WHICH_N = re.compile(
+    r"\b(?:which|what|hvilke|hvilken|hvilket|kva)\s+(?:two|three|four|five|six|seven|eight|nine|ten|"
+    r"to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|\d+)\s+(\S.*)", re.I)
+
+
+def listed_count(question: str, language: str, glossary: Any = None) -> frozenset[str] | None:
+    """What a "which four X …?" question lists: the stems of X, as ``counted_stems`` gives them
+    for "how many X …?"; None for other questions."""
+    m = _WHICH_N.search(question)
+    if not m:
+        return None
+    lead = "How many" if language == "en" else "Hvor mange"
+    return counted_stems(f"{lead} {m.group(1)}", language, glossary)
+
+
 # «Hvor mange deltok/kom/bor …?»: a verb, not the noun that names what is counted.
 COUNTING_VERBS = frozenset(
     "deltok deltar deltatt kom kommer møtte møter bor bodde jobber jobbet arbeider arbeidet "

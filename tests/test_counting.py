@@ -48,3 +48,12 @@ def test_quoted_terms_and_words_only(glossary):
     words = quoted_terms(q, "en", glossary, words_only=True)
     assert len(words) == 2  # the name «Selvhjelp på norsk» is left out
     assert any("mul" in alt for concept in words[0] for alt in concept)  # 'possibility' → «mulighet»
+
+
+def test_which_n_questions_list_what_they_name(glossary):
+    from rag.counting import listed_count
+
+    assert "period" in listed_count("Hvilke tre perioder har selvhjelp gått gjennom?", "nb", glossary)
+    assert "trekk" in listed_count("Which four features of self-help were emphasised?", "en", glossary)
+    assert listed_count("Hvilke perioder har selvhjelp gått gjennom?", "nb", glossary) is None
+    assert listed_count("Hvor mange perioder finnes?", "nb", glossary) is None

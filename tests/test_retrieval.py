@@ -339,3 +339,15 @@ def test_a_question_naming_an_author_lifts_that_authors_chapters(assistant):
             assert h.score == pytest.approx(plain[h.passage.id] + old.author_weight, abs=1e-6)
     # A surname inside another word, or an author the book does not have, lifts nothing.
     assert not any(h.signals.get("author") for h in retriever.search("Hva sier Yalom om grupper?", k=10).hits)
+
+
+def test_which_n_question_lifts_the_passage_that_counts_them(assistant):
+    """«Hvilke to forutsetninger …?»: the SN sheet's «SN nevner to forutsetninger: …» is lifted and
+    marked "counts"; the same question without the number lifts nothing."""
+    res = assistant.search("Hvilke to forutsetninger nevner SN for å delta i en gruppe?", k=10)
+    counting = [h for h in res.hits if h.signals.get("counts")]
+    assert counting and all(re.search(r"\b(?:to|\d+)\s+(?:\S+\s+)?forutsetning", h.passage.text, re.I)
+                            for h in counting)
+    assert "to forutsetninger" in res.hits[0].passage.text
+    res = assistant.search("Hvilke forutsetninger nevner SN for å delta i en gruppe?", k=10)
+    assert not any(h.signals.get("counts") for h in res.hits)
