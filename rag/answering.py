@@ -79,6 +79,11 @@ class AnswerConfig:
     # A "when" answer: a sentence with an exact year over one with a decade only (dev nb-32;
     # 0.06-0.1 change nothing else on dev, held-out or SN).
     exact_year_bonus: float = 0.06
+    # The question's words found only in the passage's section heading or chapter title count
+    # this much (dev en-17 answered from «… prosjektpenger fra Helsedirektoratet for en periode
+    # fra juni 2009 til utgangen av 2010», under «… Prosjekt LINK Vestfold»; 0.3 changes nothing,
+    # 0.5-0.8 the same; held-out and SN unchanged).
+    heading_share: float = 0.5
     # A sentence with the term(s) the question quotes ('possibility' rather than 'service
     # offer') gains this, in proportion to the quoted terms it holds.
     quoted_bonus: float = 0.1
@@ -127,6 +132,12 @@ def _listed_stems(sentence: str, at_least: int) -> frozenset[str]:
 
 
 @lru_cache(maxsize=2048)
+@lru_cache(maxsize=4096)
+def _heading_stems(p: Passage) -> frozenset[str]:
+    text = " ".join(x for x in (p.section, p.chapter_title if p.source == "anthology" else p.title) if x)
+    return frozenset(content_stems(text, "nb")) if text else frozenset()
+
+
 def _meta_stems(p: Passage) -> frozenset[str]:
     # For the anthology, ``title`` is the book's title (it names "Norge" for every passage).
     title = "" if p.source == "anthology" else (p.title or "")
@@ -464,6 +475,11 @@ class ExtractiveAnswerer:
         query = _query(concepts, cands)
         for c in cands:
             c.lex = query.overlap(c.sent.stems)
+            if cfg.heading_share:
+                # Words the question shares with the passage's section heading or chapter title
+                # («Forord» for "who signed the foreword") count in part.
+                wider = query.overlap(c.sent.stems | _heading_stems(c.hit.passage))
+                c.lex += cfg.heading_share * (wider - c.lex)
         w_lex, w_ret = (cfg.w_lex_en, cfg.w_ret_en) if language == "en" else (cfg.w_lex_nb, cfg.w_ret_nb)
         for c in cands:
             c.score = (w_lex * c.lex + w_ret * c.ret) / (w_lex + w_ret)

@@ -602,3 +602,26 @@ def test_a_word_most_candidates_share_does_not_mark_a_side(answerer):
     assert_verbatim(ans)
     both = ans.answer.split("Om ")[0]
     assert "fire strategiske utsagn" not in both
+
+
+def test_words_in_the_section_heading_count_in_part():
+    """A sentence under the heading «Fra prosjekt til distriktskontor – Prosjekt LINK Vestfold»
+    speaks of that project without naming it: the question's words found only in the heading
+    count half (heading_share)."""
+    from rag.counting import question_concepts
+
+    text = ("Kort fortalt endte det med at de søkte – og fikk – prosjektpenger fra Helsedirektoratet for "
+            "en periode fra juni 2009 til utgangen av 2010.")
+    plain = body("ch4:a", text, lines=(3278, 3284))
+    headed = dataclasses.replace(plain, id="ch4:b", section="Fra prosjekt til distriktskontor – Prosjekt LINK Vestfold")
+    q = "Hvem finansierte Prosjekt LINK Vestfold?"
+
+    def lex(answerer, p):
+        cands = answerer._candidates(scored([p]), [])
+        answerer._score(cands, question_concepts(q, "nb"), q, "nb", None)
+        return cands[0].lex
+
+    on, off = ExtractiveAnswerer(), ExtractiveAnswerer(config=AnswerConfig(heading_share=0.0))
+    assert lex(on, plain) == lex(off, plain) == lex(off, headed)
+    assert lex(on, headed) > lex(off, headed)
+    assert lex(on, headed) < lex(ExtractiveAnswerer(config=AnswerConfig(heading_share=1.0)), headed)  # only a share
