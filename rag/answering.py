@@ -131,13 +131,14 @@ def _listed_stems(sentence: str, at_least: int) -> frozenset[str]:
     return frozenset(st for st, mods in modifiers.items() if len(mods) >= at_least)
 
 
-@lru_cache(maxsize=2048)
 @lru_cache(maxsize=4096)
 def _heading_stems(p: Passage) -> frozenset[str]:
+    """The stems of the passage's section heading and chapter (or sheet) title."""
     text = " ".join(x for x in (p.section, p.chapter_title if p.source == "anthology" else p.title) if x)
     return frozenset(content_stems(text, "nb")) if text else frozenset()
 
 
+@lru_cache(maxsize=2048)
 def _meta_stems(p: Passage) -> frozenset[str]:
     # For the anthology, ``title`` is the book's title (it names "Norge" for every passage).
     title = "" if p.source == "anthology" else (p.title or "")
@@ -477,7 +478,7 @@ class ExtractiveAnswerer:
             c.lex = query.overlap(c.sent.stems)
             if cfg.heading_share:
                 # Words the question shares with the passage's section heading or chapter title
-                # («Forord» for "who signed the foreword") count in part.
+                # count in part (a sentence under «… Prosjekt LINK Vestfold» is about it).
                 wider = query.overlap(c.sent.stems | _heading_stems(c.hit.passage))
                 c.lex += cfg.heading_share * (wider - c.lex)
         w_lex, w_ret = (cfg.w_lex_en, cfg.w_ret_en) if language == "en" else (cfg.w_lex_nb, cfg.w_ret_nb)
@@ -513,8 +514,6 @@ class ExtractiveAnswerer:
                 c.score += cfg.definition_bonus
             c.score += cfg.quoted_bonus * c.quoted
         return query
-
-
 
     def _evidence(self, c: _Cand, language: str) -> float:
         return max(c.lex, c.dense or 0.0) if language == "en" else max(c.lex, 0.8 * (c.dense or 0.0))
