@@ -300,6 +300,20 @@ def test_period_question_lifts_a_span_of_years_above_a_single_year(assistant):
     assert not any(h.signals.get("period") for h in res.hits)
 
 
+def assert_lifted_by(retriever, question, lifted, weight):
+    """Each lifted hit scores exactly the configured weight above its score with it set to 0."""
+    old = retriever.config
+    try:
+        retriever.config = FusionConfig(**{weight: 0.0})
+        plain = {h.passage.id: h.score for h in retriever.search(question, k=10).hits}
+    finally:
+        retriever.config = old
+    assert any(h.passage.id in plain for h in lifted)
+    for h in lifted:
+        if h.passage.id in plain:
+            assert h.score == pytest.approx(plain[h.passage.id] + getattr(old, weight), abs=1e-6)
+
+
 def test_a_quoted_word_lifts_the_passages_that_use_it(assistant):
     """«Hva menes med «fortrolige fremmede»?» asks about those words (chapter 2): passages with
     both gain quoted_weight; a quoted name («Selvhjelp Norge») gets no lift."""
@@ -308,15 +322,7 @@ def test_a_quoted_word_lifts_the_passages_that_use_it(assistant):
     res = retriever.search(q, k=10)
     lifted = [h for h in res.hits if h.signals.get("quoted")]
     assert lifted and all(re.search(r"fortrolig\w* fremmed", h.passage.text, re.I) for h in lifted)
-    old = retriever.config
-    try:
-        retriever.config = FusionConfig(quoted_weight=0.0)
-        plain = {h.passage.id: h.score for h in retriever.search(q, k=10).hits}
-    finally:
-        retriever.config = old
-    for h in lifted:
-        if h.passage.id in plain:
-            assert h.score == pytest.approx(plain[h.passage.id] + old.quoted_weight, abs=1e-6)
+    assert_lifted_by(retriever, q, lifted, "quoted_weight")
     names = retriever.search("Hva gjør «Selvhjelp Norge»?", k=10)
     assert not any(h.signals.get("quoted") for h in names.hits)
 
@@ -328,15 +334,7 @@ def test_a_question_naming_an_author_lifts_that_authors_chapters(assistant):
     lifted = [h for h in res.hits if h.signals.get("author")]
     assert lifted and all(any(a.endswith("Brottveit") for a in h.passage.authors) for h in lifted)
     assert all(h.signals.get("author") for h in res.hits if h.passage.chapter == 2)
-    old = retriever.config
-    try:
-        retriever.config = FusionConfig(author_weight=0.0)
-        plain = {h.passage.id: h.score for h in retriever.search(q, k=10).hits}
-    finally:
-        retriever.config = old
-    for h in lifted:
-        if h.passage.id in plain:
-            assert h.score == pytest.approx(plain[h.passage.id] + old.author_weight, abs=1e-6)
+    assert_lifted_by(retriever, q, lifted, "author_weight")
     # A surname inside another word, or an author the book does not have, lifts nothing.
     assert not any(h.signals.get("author") for h in retriever.search("Hva sier Yalom om grupper?", k=10).hits)
 
