@@ -1,0 +1,144 @@
+"""Validates the blind abstention gold set (eval/gold/abstain.jsonl, ids ab-01…ab-32).
+
+The set tunes abstention rules: 20 near misses whose topic is in the texts but whose specific
+fact is not (they must be abstained on), interleaved with 12 answerable controls in the same
+style (they must not be). Rows carry a `source`; the SN row and span checks come from
+test_gold_practical.py, the anthology span checks from test_gold_set.py, the chapters.toml
+lookup from test_gold_english.py and the file-level checks from test_gold_testset.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+import test_gold_english as english
+import test_gold_practical as practical
+import test_gold_set as dev_checks
+import test_gold_testset as held_out
+from rag.goldset import load_gold
+
+GOLD = dev_checks.ROOT / "eval" / "gold" / "abstain.jsonl"
+EARLIER = english.EARLIER + (english.GOLD,)
+ROWS = held_out._load(GOLD)
+FIELDS = english.FIELDS
+
+UNANSWERABLE = [r for r in ROWS if not r["answerable"]]
+ANSWERABLE = [r for r in ROWS if r["answerable"]]
+SN_ANSWERABLE = [r for r in ANSWERABLE if r["source"] == "sn"]
+ANTHOLOGY_ANSWERABLE = [r for r in ANSWERABLE if r["source"] == "anthology"]
+
+
+def test_file_is_utf8_jsonl_with_unescaped_norwegian():
+    held_out.test_file_is_utf8_jsonl_with_unescaped_norwegian(GOLD)
+    lines = GOLD.read_text(encoding="utf-8").split("\n")
+    assert lines[-1] == "" and all(line.strip() for line in lines[:-1]), "one object per line, no blank lines"
+
+
+def test_size_and_ids_in_order():
+    assert len(ROWS) == 32
+    assert [r["id"] for r in ROWS] == [f"ab-{n:02d}" for n in range(1, 33)]
+
+
+def test_unanswerable_counts():
+    assert len(UNANSWERABLE) == 20
+    assert Counter(r["language"] for r in UNANSWERABLE) == {"nb": 10, "en": 10}
+    assert Counter(r["source"] for r in UNANSWERABLE) == {"anthology": 12, "sn": 8}
+
+
+def test_answerable_counts():
+    assert len(ANSWERABLE) == 12
+    assert Counter(r["language"] for r in ANSWERABLE) == {"nb": 6, "en": 6}
+    assert Counter(r["source"] for r in ANSWERABLE) == {"anthology": 6, "sn": 6}
+
+
+def test_rows_are_interleaved():
+    # A rule tuned on this set must not be able to key on position.
+    kinds = [r["answerable"] for r in ROWS]
+    assert kinds != sorted(kinds) and kinds != sorted(kinds, reverse=True)
+    assert all(True in kinds[i : i + 8] for i in range(0, 32, 8)), "a control in every block of eight"
+
+
+def test_questions_do_not_repeat_earlier_sets():
+    held_out.test_held_out_questions_do_not_repeat_dev_questions(ROWS, earlier=EARLIER)
+
+
+def test_questions_are_unique():
+    norm = [" ".join(re.findall(r"\w+", r["question"].lower())) for r in ROWS]
+    assert len(norm) == len(set(norm))
+
+
+def test_repeat_check_can_fail():
+    # Guards the guard: an english.jsonl question copied into the rows must be caught.
+    earlier = held_out._load(EARLIER[-1])[0]["question"]
+    copied = [dict(ROWS[0], question=" " + earlier.upper())]
+    with pytest.raises(AssertionError):
+        held_out.test_held_out_questions_do_not_repeat_dev_questions(copied, earlier=EARLIER)
+
+
+def test_loads_as_gold_questions():
+    questions = load_gold(GOLD)
+    assert [q.id for q in questions] == [r["id"] for r in ROWS]
+    assert [q.source for q in questions] == [r["source"] for r in ROWS]
+    assert [q.answerable for q in questions] == [r["answerable"] for r in ROWS]
+    assert [len(q.spans) for q in questions] == [len(r["gold"]) for r in ROWS]
+    for q in questions:
+        if q.source == "sn":
+            assert all(f and f.startswith("corpus/sn/") for f in q.span_files), q.id
+        else:
+            assert all(f is None for f in q.span_files), q.id
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["id"] for r in ROWS])
+def test_row_basics(row):
+    assert set(row) == FIELDS
+    assert row["language"] in {"nb", "en"}
+    assert row["source"] in {"anthology", "sn"}
+    assert row["type"] in dev_checks.TYPES
+    if not row["answerable"]:
+        assert row["type"] == "unanswerable"
+        assert row["gold"] == [] and row["chapter"] is None
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r["source"] == "sn"], ids=lambda r: r["id"])
+def test_sn_row_shape(row):
+    practical.test_row_shape(row)
+
+
+@pytest.mark.parametrize("row", SN_ANSWERABLE, ids=lambda r: r["id"])
+def test_sn_spans_point_at_sheet_body(row):
+    practical.test_gold_spans_point_at_real_sheet_text(row)
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r["source"] == "anthology"], ids=lambda r: r["id"])
+def test_anthology_row_shape(row):
+    english.test_anthology_row_shape(row)
+
+
+@pytest.mark.parametrize("row", ANTHOLOGY_ANSWERABLE, ids=lambda r: r["id"])
+def test_anthology_spans_point_at_real_text(row):
+    dev_checks.test_gold_spans_point_at_real_text(row)
+
+
+@pytest.mark.parametrize("row", ANTHOLOGY_ANSWERABLE, ids=lambda r: r["id"])
+def test_chapter_matches_chapters_toml(row):
+    english.test_chapter_matches_chapters_toml(row)
+
+
+@pytest.mark.parametrize("row", ANSWERABLE, ids=lambda r: r["id"])
+def test_spans_are_tight(row):
+    for span in row["gold"]:
+        first, last = span["lines"]
+        assert 1 <= last - first + 1 <= 7, span
+
+
+def test_span_check_can_fail():
+    # Guards the guard: a span on a slug line, and one before an SN sheet's body, are rejected.
+    bad_anthology = dict(ANTHOLOGY_ANSWERABLE[0], gold=[{"lines": [338, 338]}])
+    with pytest.raises(AssertionError):
+        dev_checks.test_gold_spans_point_at_real_text(bad_anthology)
+    bad_sn = dict(SN_ANSWERABLE[0], gold=[{"lines": [2, 2], "file": SN_ANSWERABLE[0]["gold"][0]["file"]}])
+    with pytest.raises(AssertionError):
+        practical.test_gold_spans_point_at_real_sheet_text(bad_sn)
