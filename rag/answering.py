@@ -350,6 +350,7 @@ class ExtractiveAnswerer:
         glossary: Any = None,
         following: Callable[[Passage], Passage | None] | None = None,
         topics: Callable[[Passage], frozenset[str]] | None = None,
+        known: Callable[[str], bool] | None = None,
     ):
         # The passage after a given one in reading order: a quote ending «… fra Yalom:» goes on
         # in the next passage (a list or a block quote), which is then quoted too.
@@ -357,6 +358,8 @@ class ExtractiveAnswerer:
         # The stems that mark what a passage's chapter is about: a sentence there is about
         # them even when it does not name them (chapter 6's «Kommunen …» is LINK's town).
         self.topics = topics
+        # Whether a stem occurs anywhere in the sources (a name they never use is not answered).
+        self.known = known
         self.prompts_dir = Path(prompts_dir or PROJECT_ROOT / "prompts")
         # English → Norwegian glossary (rag.translate.Glossary) for matching English questions
         # against Norwegian sentences; without it a small built-in word list is used.
@@ -408,6 +411,10 @@ class ExtractiveAnswerer:
             return Answer(question, language, self._phrase(language, "crisis_answer"), [], True,
                           notice=notice, backend=self.backend)
 
+        if self._unknown_name(question, language):
+            # «… i Finland»: the sources never name it, so nothing they say is about it.
+            return self._abstain(question, language, notice, hits)
+
         # "How many factors … in the chapter comparing X and Y?" asks for a number, not a contrast.
         comparison = detect_comparison(question) if _answer_type(question) is None else None
         hits = list(hits[: cfg.max_passages])
@@ -432,6 +439,20 @@ class ExtractiveAnswerer:
         if not chosen or not spelled and self._too_weak(chosen, hits, language, query):
             return self._abstain(question, language, notice, hits)
         return self._compose(question, language, notice, chosen, comparison)
+
+    def _unknown_name(self, question: str, language: str) -> str | None:
+        """A name in a Norwegian question (a capitalised word after the first) whose stem the
+        sources never use: «Finland», «Drammen». English questions are left alone: their
+        capitalised words («Catholic», "Self-help Norway") are often English for a Norwegian one."""
+        if self.known is None or language != "nb":
+            return None
+        words = tokens(_QUOTED_NAME.sub(" ", question))
+        for w in words[1:]:
+            if w[:1].isupper() and not w.isdigit():
+                stems = content_stems(w, "nb")
+                if stems and not any(self.known(st) for st in stems):
+                    return w
+        return None
 
     @staticmethod
     def _side_query(side: str, question: str, comparison: Comparison) -> str:

@@ -93,8 +93,10 @@ def counted_stems(question: str, language: str, glossary: Any = None) -> frozens
         # «Hvor mange typer kapital …?» counts kinds of capital: the noun after the classifier.
         while len(words) > 1 and words[0].lower() in KIND_WORDS:
             words = words[1:]
+        if words and words[0].lower() in TAKING_PART:
+            words = ["deltakere"]  # «Hvor mange deltok …?» counts those who took part
         if not words or words[0].lower() in COUNTING_VERBS:
-            return None  # «Hvor mange deltok …?»: what is counted is not named
+            return None  # «Hvor mange kom …?»: what is counted is not named
         stems = frozenset(content_stems(words[0], language)[:1])
         # «faser» is also answered by «fem stadier»: the glossary's Norwegian synonyms.
         syn = synonym_stems(glossary) if glossary is not None else {}
@@ -109,6 +111,7 @@ def counted_stems(question: str, language: str, glossary: Any = None) -> frozens
     return stems or None
 
 
+TAKING_PART = frozenset("deltok deltar deltatt".split())
 KIND_WORDS = frozenset("typer type slags sorter sort former kategorier ulike forskjellige".split())
 
 _WHICH_N = re.compile(

@@ -114,6 +114,7 @@ class Assistant:
                     embed_passages=lambda ts: np.asarray(emb.embed_documents(list(ts)), dtype=np.float32),
                     following=self.retriever.following,
                     topics=self.retriever.topics,
+                    known=self.retriever.knows,
                 )
                 self._answerer = (LLMAnswerer(self.settings, extractive) if self.settings.llm_base_url
                                   else extractive)

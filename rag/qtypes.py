@@ -20,8 +20,9 @@ NUMBER = re.compile(
     r"two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand)\b(?!-[^\W\d_])",
     re.IGNORECASE,
 )
+# A sum of money; a percentage is no sum («en fast 20 % stilling» is no salary).
 AMOUNT = re.compile(
-    r"\d[\d\s.,]*\s*(?:kr\b|kroner|mill\w*|milliard\w*|NOK|%|prosent)|\bkr\.?\s*\d", re.IGNORECASE
+    r"\d[\d\s.,]*\s*(?:kr\b|kroner|mill\w*|milliard\w*|NOK)|\bkr\.?\s*\d", re.IGNORECASE
 )
 _ASK_YEAR = re.compile(
     r"\b(?:når|hvilket år|hvilke år|hvilken periode|hvilket tidsrom|what year|which year|"
@@ -46,7 +47,8 @@ _NUM_WORD = (r"(?:\d+(?:[.,]\d+)?|en|ei|ett?|to|tre|fire|fem|seks|sju|syv|åtte|
 DURATION = re.compile(
     r"\b" + _NUM_WORD + r"\s+(?:\w+\s+)?(?:sekund\w*|minutt\w*|timer?|timen|timene|døgn\w*|dager|dagen|dag|"
     r"uker?|uka|ukene|måned\w*|år|året|årene|halvår\w*|semester\w*|seconds?|minutes?|hours?|days?|weeks?|"
-    r"months?|years?)\b|\bsiden\s+(?:1[89]|20)\d\d\b|\bsince\s+(?:1[89]|20)\d\d\b",
+    r"months?|years?)\b(?!\s+(?:senere|seinere|tidligere|later|earlier|ago)\b)"
+    r"|\bsiden\s+(?:1[89]|20)\d\d\b|\bsince\s+(?:1[89]|20)\d\d\b",
     re.IGNORECASE,
 )
 _ASK_DATE = re.compile(r"\b(?:hvilken dato|hvilken dag|på hvilken dato|what date|which date|what day|which day)\b", re.I)

@@ -282,6 +282,7 @@ class _Snapshot:
         self._sentences: dict[str, list[str]] = {}
         self._stems: dict[str, frozenset[str]] = {}
         self._surnames: frozenset[str] | None = None
+        self._vocabulary: frozenset[str] | None = None
         self._masks: dict[str, np.ndarray] = {}
         self._bm25_en: EnglishBm25 | None = None  # built on the first English question
         self._en_lock = threading.Lock()
@@ -325,6 +326,12 @@ class _Snapshot:
                                        for a in (p.authors or ()) if a.split())
         return frozenset(s for s in self._surnames if s in question and re.search(
             rf"\b{re.escape(s)}(?:s|'s|’s)?\b", question))
+
+    def vocabulary(self) -> frozenset[str]:
+        """Every content stem the passages use (cached)."""
+        if self._vocabulary is None:
+            self._vocabulary = frozenset().union(*(self.stems(p) for p in self.passages))
+        return self._vocabulary
 
     def stems(self, p: Passage) -> frozenset[str]:
         """The passage's content stems (cached)."""
@@ -373,12 +380,13 @@ class HybridRetriever:
 
     def warm_up(self) -> None:
         """Build the in-memory index, the English one, the passages' sentences (for the
-        answer-type boost; 40 ms for the corpus) and the chapters' topics (75 ms) before the
-        first question."""
+        answer-type boost; 40 ms for the corpus), the chapters' topics (75 ms) and the
+        vocabulary before the first question."""
         snap = self.snapshot()
         for p in snap.passages:
             snap.sentences(p)
             snap.topics(p)
+        snap.vocabulary()
         if self.glossary is not None:
             snap.english_bm25(self.glossary)
 
@@ -394,6 +402,10 @@ class HybridRetriever:
 
     def topics(self, p: Passage) -> frozenset[str]:
         return self.snapshot().topics(p)
+
+    def knows(self, stem: str) -> bool:
+        """Whether any passage uses the stem."""
+        return stem in self.snapshot().vocabulary()
 
     def _glosses(self, query: str, language: str) -> tuple[str | None, str]:
         """An English question's gloss (for BM25) and short gloss (embedded with it), from one

@@ -9,7 +9,7 @@ import pytest
 from answer_passages import corpus_passages, passages_with, scored, search
 from rag.answering import AnswerConfig, ExtractiveAnswerer, detect_comparison
 from rag.citations import (
-    format_citation, format_reference, parse_markers, remove_out_of_range, support_score,
+    content_stems, format_citation, format_reference, parse_markers, remove_out_of_range, support_score,
 )
 from rag.types import Passage, ScoredPassage
 
@@ -625,3 +625,18 @@ def test_words_in_the_section_heading_count_in_part():
     assert lex(on, plain) == lex(off, plain) == lex(off, headed)
     assert lex(on, headed) > lex(off, headed)
     assert lex(on, headed) < lex(ExtractiveAnswerer(config=AnswerConfig(heading_share=1.0)), headed)  # only a share
+
+
+def test_a_name_the_sources_never_use_is_not_answered():
+    """«… i Finland»: no passage names Finland, so a sentence about Norwegian groups does not
+    answer how they differ from Finnish ones. Names the sources use are answered as before."""
+    p = body("ch8:t", "Selvhjelp Norge og Norsk selvhjelpsforum promoterer en selvhjelpsgruppemodell som kan "
+                      "sies å være mer terapeutisk og personorientert enn andre selvhjelpsorganisasjoner.")
+    vocabulary = frozenset(content_stems(p.text, "nb"))
+    a = ExtractiveAnswerer(known=lambda st: st in vocabulary)
+    q = "Hvordan skiller norske selvhjelpsgrupper seg fra selvhjelpsgruppene i Finland?"
+    assert a.answer(q, scored([p]), language="nb").abstained
+    assert a._unknown_name(q, "nb") == "Finland"
+    assert a._unknown_name("Hva promoterer Norsk selvhjelpsforum?", "nb") is None
+    # English questions are left alone («Catholic» is English for «katolsk»).
+    assert a._unknown_name("Are self-help groups more common in Catholic countries?", "en") is None

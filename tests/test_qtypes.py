@@ -203,3 +203,10 @@ def test_how_long_questions_ask_for_a_duration(question, kind):
 ])
 def test_a_sentence_holds_a_duration(sentence, expected):
     assert holds("duration", sentence, "Hvor lenge varer det?") is expected
+
+
+def test_an_offset_is_no_duration_and_a_percentage_no_sum():
+    assert not holds("duration", "To år senere, vinteren 2008, ble stiftelsen opprettet.", "Hvor lenge?")
+    assert holds("duration", "Prosjektet varte i to år.", "Hvor lenge?")
+    assert not holds("amount", "Entreprenøren fikk en fast 20 % stilling som daglig leder.", "What salary?")
+    assert holds("amount", "Tilskuddet var på 2,5 millioner kroner.", "Hva var tilskuddet?")
