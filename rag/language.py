@@ -65,8 +65,11 @@ def detect_language(text: str) -> str:
     # æøå in an ordinary word means Norwegian; not in a quoted title or a name, which an English
     # question may carry («emphasised at the 'Selvhjelp på norsk' seminars», "Ånund Brottveit").
     bare = _QUOTED.sub(" ", text)
+    # ... nor in an unquoted name inside a clearly English sentence ("at the 1990s Selvhjelp på
+    # norsk seminars": at least two English function words more than Norwegian ones).
     if any(_NB_LETTERS.search(w) and not (i and w[:1].isupper())
-           for i, w in enumerate(_WORD.findall(bare))):
+           for i, w in enumerate(_WORD.findall(bare))) and _cue_vote(
+               [w.lower() for w in _WORD.findall(bare)]) < 2:
         return "nb"
     if len(_WORD.findall(bare)) >= 3:
         text = bare

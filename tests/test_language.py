@@ -39,6 +39,8 @@ def test_norwegian(question):
     "Which four features of self-help were emphasised at the 1990s 'Selvhjelp på norsk' seminars?",
     "What does the chapter «Fortrolige fremmede» say about AA?",
     "When did Ånund Brottveit and Marte Feiring sign the foreword?",
+    # ... or in an unquoted name inside a clearly English sentence:
+    "Which four features of self-help were emphasised at the 1990s Selvhjelp på norsk seminars?",
 ])
 def test_english(question):
     assert detect_language(question) == "en"
