@@ -12,7 +12,7 @@ import math
 import re
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -731,8 +731,6 @@ class ExtractiveAnswerer:
     @staticmethod
     def _common_stems(cands, share: float = 0.4) -> frozenset[str]:
         """Stems in more than ``share`` of the candidate sentences."""
-        from collections import Counter
-
         df = Counter(st for c in cands for st in c.sent.stems)
         return frozenset(st for st, n in df.items() if n > share * len(cands))
 

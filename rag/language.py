@@ -65,13 +65,13 @@ def detect_language(text: str) -> str:
     # æøå in an ordinary word means Norwegian; not in a quoted title or a name, which an English
     # question may carry («emphasised at the 'Selvhjelp på norsk' seminars», "Ånund Brottveit").
     bare = _QUOTED.sub(" ", text)
+    bare_words = _WORD.findall(bare)
     # ... nor in an unquoted name inside a clearly English sentence ("at the 1990s Selvhjelp på
     # norsk seminars": at least two English function words more than Norwegian ones).
     if any(_NB_LETTERS.search(w) and not (i and w[:1].isupper())
-           for i, w in enumerate(_WORD.findall(bare))) and _cue_vote(
-               [w.lower() for w in _WORD.findall(bare)]) < 2:
+           for i, w in enumerate(bare_words)) and _cue_vote([w.lower() for w in bare_words]) < 2:
         return "nb"
-    if len(_WORD.findall(bare)) >= 3:
+    if len(bare_words) >= 3:
         text = bare
     raw = _WORD.findall(text)
     words = [w.lower() for w in raw]

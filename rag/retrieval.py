@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
 from .chunking import split_sentences
+from .citations import content_stems
 from .counting import counted_stems, counts_near, listed_count, match, quoted_terms
 from .qtypes import answer_type, asks_definition, asks_period, asks_practical, defines, holds, holds_period
 from .types import Passage, ScoredPassage
@@ -246,18 +249,17 @@ def _reading_order(passages: Sequence[Passage], gap: int = 3) -> dict[str, str]:
     return out
 
 
-def chapter_topics(passages: Sequence[Passage], top: int = 12, min_count: int = 5) -> dict[int, frozenset[str]]:
+def chapter_topics(passages: Sequence[Passage], top: int = 12, min_count: int = 5,
+                   stems_of: Callable[[Passage], list[str]] | None = None) -> dict[int, frozenset[str]]:
     """Per anthology chapter, the ``top`` stems most particular to it (frequency in the chapter
     times the log inverse share of chapters using them): chapter 6 is about «Selvhjelpshuset
-    LINK» even where a sentence says only «Kommunen har bare 3200 innbyggere»."""
-    from collections import Counter
-
-    from .citations import content_stems
-
+    LINK» even where a sentence says only «Kommunen har bare 3200 innbyggere». ``stems_of``: a
+    passage's content stems, repeats kept (default: computed here)."""
+    stems_of = stems_of or (lambda p: content_stems(p.text, "nb"))
     counts: dict[int, Counter] = {}
     for p in passages:
         if p.source == "anthology" and p.chapter is not None and p.kind in _FLOW_KINDS:
-            counts.setdefault(p.chapter, Counter()).update(content_stems(p.text, "nb"))
+            counts.setdefault(p.chapter, Counter()).update(stems_of(p))
     spread = Counter(t for c in counts.values() for t in c)
     n = len(counts)
     out = {}
@@ -280,6 +282,7 @@ class _Snapshot:
         self.bm25 = Bm25Index(passages)
         self.key = key
         self._sentences: dict[str, list[str]] = {}
+        self._stem_lists: dict[str, list[str]] = {}
         self._stems: dict[str, frozenset[str]] = {}
         self._surnames: frozenset[str] | None = None
         self._vocabulary: frozenset[str] | None = None
@@ -305,7 +308,7 @@ class _Snapshot:
         if p.source != "anthology" or p.chapter is None:
             return frozenset()
         if self._topics is None:
-            self._topics = chapter_topics(self.passages)
+            self._topics = chapter_topics(self.passages, stems_of=self.stem_list)
         return self._topics.get(p.chapter, frozenset())
 
     def mask(self, filters: dict[str, Any]) -> np.ndarray:
@@ -333,13 +336,19 @@ class _Snapshot:
             self._vocabulary = frozenset().union(*(self.stems(p) for p in self.passages))
         return self._vocabulary
 
+    def stem_list(self, p: Passage) -> list[str]:
+        """The passage's content stems in order, repeats kept (cached; the chapter topics count
+        them, the vocabulary and the quoted-word lift use them as a set)."""
+        got = self._stem_lists.get(p.id)
+        if got is None:
+            got = self._stem_lists[p.id] = content_stems(p.text, "nb")
+        return got
+
     def stems(self, p: Passage) -> frozenset[str]:
-        """The passage's content stems (cached)."""
+        """The passage's content stems as a set (cached)."""
         got = self._stems.get(p.id)
         if got is None:
-            from .citations import content_stems
-
-            got = self._stems[p.id] = frozenset(content_stems(p.text, "nb"))
+            got = self._stems[p.id] = frozenset(self.stem_list(p))
         return got
 
     def sentences(self, p: Passage) -> list[str]:

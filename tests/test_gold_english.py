@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
+from functools import lru_cache
 
 import pytest
 
@@ -35,16 +36,42 @@ SN_ANSWERABLE = [r for r in ROWS if r["source"] == "sn" and r["answerable"]]
 ANTHOLOGY_ANSWERABLE = [r for r in ROWS if r["source"] == "anthology" and r["answerable"]]
 
 
+@lru_cache(maxsize=1)
+def _toml_chapters() -> list[dict]:
+    return tomllib.loads(CHAPTERS_TOML.read_text(encoding="utf-8"))["chapter"]
+
+
 def _toml_chapter_of(line: int) -> int | None:
-    chapters = tomllib.loads(CHAPTERS_TOML.read_text(encoding="utf-8"))["chapter"]
-    found = [c["number"] for c in chapters if c["first_line"] <= line <= c["last_line"]]
+    found = [c["number"] for c in _toml_chapters() if c["first_line"] <= line <= c["last_line"]]
     return found[0] if len(found) == 1 else None
 
 
-def test_file_is_utf8_jsonl_with_unescaped_norwegian():
-    held_out.test_file_is_utf8_jsonl_with_unescaped_norwegian(GOLD)
-    lines = GOLD.read_text(encoding="utf-8").split("\n")
+# Checks shared with the other mixed-source blind sets (test_gold_abstain.py).
+def check_jsonl_file(path) -> None:
+    held_out.test_file_is_utf8_jsonl_with_unescaped_norwegian(path)
+    lines = path.read_text(encoding="utf-8").split("\n")
     assert lines[-1] == "" and all(line.strip() for line in lines[:-1]), "one object per line, no blank lines"
+
+
+def check_questions_unique(rows) -> None:
+    norm = [" ".join(re.findall(r"\w+", r["question"].lower())) for r in rows]
+    assert len(norm) == len(set(norm))
+
+
+def check_loads_as_gold_questions(path, rows) -> None:
+    questions = load_gold(path)
+    assert [q.id for q in questions] == [r["id"] for r in rows]
+    assert [q.source for q in questions] == [r["source"] for r in rows]
+    assert [q.answerable for q in questions] == [r["answerable"] for r in rows]
+    for q in questions:
+        if q.source == "sn":
+            assert all(f and f.startswith("corpus/sn/") for f in q.span_files), q.id
+        else:
+            assert all(f is None for f in q.span_files), q.id
+
+
+def test_file_is_utf8_jsonl_with_unescaped_norwegian():
+    check_jsonl_file(GOLD)
 
 
 def test_size_ids_and_language():
@@ -69,8 +96,7 @@ def test_questions_do_not_repeat_earlier_sets():
 
 
 def test_questions_are_unique():
-    norm = [" ".join(re.findall(r"\w+", r["question"].lower())) for r in ROWS]
-    assert len(norm) == len(set(norm))
+    check_questions_unique(ROWS)
 
 
 def test_repeat_check_can_fail():
@@ -82,15 +108,7 @@ def test_repeat_check_can_fail():
 
 
 def test_loads_as_gold_questions():
-    questions = load_gold(GOLD)
-    assert [q.id for q in questions] == [r["id"] for r in ROWS]
-    assert [q.source for q in questions] == [r["source"] for r in ROWS]
-    assert [q.answerable for q in questions] == [r["answerable"] for r in ROWS]
-    for q in questions:
-        if q.source == "sn":
-            assert all(f and f.startswith("corpus/sn/") for f in q.span_files), q.id
-        else:
-            assert all(f is None for f in q.span_files), q.id
+    check_loads_as_gold_questions(GOLD, ROWS)
 
 
 @pytest.mark.parametrize("row", ROWS[:16], ids=[r["id"] for r in ROWS[:16]])
