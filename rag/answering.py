@@ -27,6 +27,7 @@ from .config import PROJECT_ROOT
 from .counting import Concept, question_concepts, quoted_terms
 from .counting import counted_stems as _counted_stems, counts_near as _counts_near, has_stem as _has_stem
 from .counting import match as _match
+from .flow import INTRODUCES as _INTRODUCES, lead_in
 from .language import detect_language
 from .prompts import phrase
 from .qtypes import PRESENT as _PRESENT
@@ -148,7 +149,6 @@ def _meta_stems(p: Passage) -> frozenset[str]:
 
 # A sentence that introduces what follows: «… står denne beskrivelsen av selvhjelp:» — in the
 # book often with a footnote number after the colon («selvhjelp:20»).
-_INTRODUCES = re.compile(r":\s*\d{0,3}\s*$")
 _ARTICLES = r"(?:en|ei|et|ein|eit|den|det|de|an|a|the)\s+"
 _SIDE = r"(?:" + _ARTICLES + r")?(.+?)"
 # «lærings- og mestringssentrene» is one side: no split after a hyphen (a shared-ending compound).
@@ -171,7 +171,8 @@ _CONTRAST = re.compile(
 )
 # A contrast drawn inside one sentence («X …, mens Y …»), not just the word «forskjell».
 _DIRECT_CONTRAST = re.compile(
-    r"(?:,\s*mens\b|\bi motsetning til\b|\bderimot\b|\btil forskjell fra\b|\bwhereas\b|\bunlike\b|\bin contrast\b)",
+    r"(?:,\s*mens\b|\bi motsetning til\b|\bderimot\b|\btil forskjell fra\b|\bwhereas\b|\bunlike\b|\bin contrast\b|"
+    r"\bforskjell(?:en|er|ene)? mellom\b|\bskiller seg fra\b)",
     re.IGNORECASE,
 )
 _ALIASES = {
@@ -249,6 +250,12 @@ _ANAPHORA = re.compile(
 )
 _FIGURE = re.compile(r"\d")
 _EXACT_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b(?![-–]?tall)")
+
+
+def _work(c: "_Cand") -> tuple:
+    """The chapter or SN sheet a candidate sentence comes from."""
+    p = c.hit.passage
+    return (p.source, p.chapter, p.url)
 
 
 def _refers_back(text: str) -> bool:
@@ -349,12 +356,16 @@ class ExtractiveAnswerer:
         embed_passages: Callable[[list[str]], np.ndarray] | None = None,
         glossary: Any = None,
         following: Callable[[Passage], Passage | None] | None = None,
+        preceding: Callable[[Passage], Passage | None] | None = None,
         topics: Callable[[Passage], frozenset[str]] | None = None,
         known: Callable[[str], bool] | None = None,
     ):
         # The passage after a given one in reading order: a quote ending «… fra Yalom:» goes on
         # in the next passage (a list or a block quote), which is then quoted too.
         self.following = following
+        # The passage before a given one: with ``following``, the rest of a paragraph that a
+        # chunk boundary cut (``_paragraph_rest``).
+        self.preceding = preceding
         # The stems that mark what a passage's chapter is about: a sentence there is about
         # them even when it does not name them (chapter 6's «Kommunen …» is LINK's town).
         self.topics = topics
@@ -421,7 +432,7 @@ class ExtractiveAnswerer:
         side_hits: list[list[ScoredPassage]] = []
         if comparison and search is not None:
             for side in (comparison.left, comparison.right):
-                side_hits.append(list(search(self._side_query(side, question, comparison), cfg.side_k)))
+                side_hits.append(list(search(self._side_query(side, question, comparison, language), cfg.side_k)))
 
         cands = self._candidates(hits, side_hits)
         if not cands:
@@ -454,13 +465,24 @@ class ExtractiveAnswerer:
                     return w
         return None
 
-    @staticmethod
-    def _side_query(side: str, question: str, comparison: Comparison) -> str:
+    def _side_query(self, side: str, question: str, comparison: Comparison, language: str = "nb") -> str:
         # The side itself plus whatever else the question asks about ("... i praksis").
-        drop = set(content_stems(comparison.left + " " + comparison.right)) | {"forskjell", "sammenlign", "differ", "compar", "lik", "likhet", "skill"}
-        rest = [t for t in tokens(question) if content_stems(t) and content_stems(t)[0] not in drop]
+        drop = set(content_stems(comparison.left + " " + comparison.right, language)) | {
+            "forskjell", "sammenlign", "differ", "compar", "lik", "likhet", "skill"}
+        rest = [t for t in tokens(question) if content_stems(t, language) and content_stems(t, language)[0] not in drop]
         alias = _ALIASES.get(side.split("-")[0].lower())
-        return " ".join([side] + ([alias] if alias else []) + rest)
+        return " ".join([side] + ([alias] if alias else []) + self._acronyms(side, language) + rest)
+
+    def _acronyms(self, side: str, language: str) -> list[str]:
+        """The glossary's acronym for a Norwegian side («lærings- og mestringssentrene» → LMS):
+        the book often uses only the short form in the passages that compare."""
+        if language != "nb" or self.glossary is None or not hasattr(self.glossary, "norwegian_groups"):
+            return []
+        own = content_stems(side, "nb")
+        for group in self.glossary.norwegian_groups():
+            if any(content_stems(alt, "nb") == own for alt in group):
+                return [alt for alt in group if alt.isupper() and 2 <= len(alt) <= 5 and alt.lower() != side.lower()][:1]
+        return []
 
     def _candidates(self, hits, side_hits) -> list[_Cand]:
         cfg = self.config
@@ -470,11 +492,12 @@ class ExtractiveAnswerer:
             if not group:
                 continue
             for pos, h in enumerate(group):
-                p = h.passage
-                if p.kind in ("reference", "heading", "table"):
+                if h.passage.kind in ("reference", "heading", "table"):
                     continue
                 ret = 1.0 / (1.0 + 0.3 * pos)  # by position: scores differ in scale between retrievers
-                for i, s in enumerate(_sentences(p.text, p.language)):
+                own = [(h, i, s) for i, s in enumerate(_sentences(h.passage.text, h.passage.language))]
+                for hit, i, s in own + self._paragraph_rest(h):
+                    p = hit.passage
                     text = p.text[s.start:s.end]
                     # A short sentence is kept only when it holds a figure («Seminaret hadde 50
                     # deltakere.»); it is then quoted with the sentence before it (_run).
@@ -489,8 +512,28 @@ class ExtractiveAnswerer:
                     if norm in seen_text:  # the same sentence in overlapping chunks
                         continue
                     seen_text.add(norm)
-                    seen[key] = _Cand(h, i, s, ret=ret, short=short)
+                    seen[key] = _Cand(hit, i, s, ret=ret, short=short)
         return list(seen.values())
+
+    def _paragraph_rest(self, h: ScoredPassage) -> list[tuple[ScoredPassage, int, _Sent]]:
+        """The sentences of the hit's paragraph that a chunk boundary put in the passage before
+        or after it (the two share a line): «Informantene … kommer fra … Nord-Troms, … Finnmark
+        …» ends the passage before the one retrieved for "where did the participants come from".
+        Each is cited from its own passage."""
+        p, out = h.passage, []
+        if not p.lines:
+            return out
+        for other, after in ((self.preceding and self.preceding(p), False), (self.following and self.following(p), True)):
+            if other is None or other.kind != p.kind or not other.lines:
+                continue
+            if (other.lines[0] if after else other.lines[1]) != (p.lines[1] if after else p.lines[0]):
+                continue  # a paragraph break between them
+            cut = other.text.find("\n\n") if after else other.text.rfind("\n\n")
+            sents = _sentences(other.text, other.language)
+            hit = ScoredPassage(other, h.score, h.rank, {**h.signals, "paragraph_of": p.id})
+            out += [(hit, i, s) for i, s in enumerate(sents)
+                    if cut < 0 or (s.end <= cut if after else s.start > cut)]
+        return out
 
     def _score(self, cands, concepts, question, language, query_vector) -> _Query:
         cfg = self.config
@@ -502,6 +545,11 @@ class ExtractiveAnswerer:
                 # count in part (a sentence under «… Prosjekt LINK Vestfold» is about it).
                 wider = query.overlap(c.sent.stems | _heading_stems(c.hit.passage))
                 c.lex += cfg.heading_share * (wider - c.lex)
+            lead = self._lead_stems(c.hit.passage)
+            if lead:
+                # A block quote is what its lead-in says it is («… står denne beskrivelsen av
+                # selvhjelp:»): the lead-in's words count as the quote's own.
+                c.lex = max(c.lex, query.overlap(c.sent.stems | lead))
         w_lex, w_ret = (cfg.w_lex_en, cfg.w_ret_en) if language == "en" else (cfg.w_lex_nb, cfg.w_ret_nb)
         for c in cands:
             c.score = (w_lex * c.lex + w_ret * c.ret) / (w_lex + w_ret)
@@ -535,6 +583,16 @@ class ExtractiveAnswerer:
                 c.score += cfg.definition_bonus
             c.score += cfg.quoted_bonus * c.quoted
         return query
+
+    def _lead(self, p: Passage) -> str:
+        """The sentence introducing a block quote or list («(1) I nasjonal plan for selvhjelp
+        (…, 2004) står denne beskrivelsen av selvhjelp:»): it says what the quote is."""
+        lead = lead_in(self.preceding(p), p) if self.preceding and p.kind in ("quote", "list") else None
+        return lead or ""
+
+    def _lead_stems(self, p: Passage) -> frozenset[str]:
+        lead = self._lead(p)
+        return frozenset(content_stems(lead, p.language)) if lead else frozenset()
 
     def _evidence(self, c: _Cand, language: str) -> float:
         return max(c.lex, c.dense or 0.0) if language == "en" else max(c.lex, 0.8 * (c.dense or 0.0))
@@ -657,7 +715,8 @@ class ExtractiveAnswerer:
         years = set(re.findall(r"\b(?:1[89]|20)\d\d\b", question))
         if years:
             # "How many groups were active in 2023?" needs a sentence about 2023.
-            ranked = [c for c in ranked if years & set(re.findall(r"\b(?:1[89]|20)\d\d\b", c.text))]
+            # A block quote's year may stand in its lead-in («I nasjonal plan … (…, 2004) står …:»).
+            ranked = [c for c in ranked if years & set(re.findall(r"\b(?:1[89]|20)\d\d\b", c.text + " " + self._lead(c.hit.passage)))]
             if not ranked:
                 return []
         if _PRESENT.search(question):
@@ -713,6 +772,14 @@ class ExtractiveAnswerer:
                 return []
         best = ranked[0].score
         good = cfg.keep_ratio * best
+        if kind is None and asks_definition(question) and not defines(ranked[0].text):
+            # "How does the plan define self-help?": a sentence that defines («Selvhjelp er å …»)
+            # opens the answer if it is among the good ones and shares as many of the question's
+            # words, before one that merely names the term (not one defining another term).
+            defining = next((c for c in ranked if c.score >= good and c.lex >= ranked[0].lex
+                             and defines(c.text)), None)
+            if defining is not None:
+                ranked = [defining] + [c for c in ranked if c is not defining]
         by_key = {(c.hit.passage.id, c.idx): c for c in cands}
         runs: list[list[_Cand]] = []
         used: set[str] = set()
@@ -721,6 +788,12 @@ class ExtractiveAnswerer:
                 break
             if c.hit.passage.id in used:
                 continue
+            if len(runs) == cfg.max_quotes - 1 > 0 and len({_work(r[0]) for r in runs}) == 1:
+                # The last quote goes to another chapter or sheet when one above the bar says it
+                # too: three quotes from one chapter hide that another defines the term (dev en-34).
+                other = next((o for o in ranked if o.score >= good and _work(o) != _work(runs[0][0])
+                              and o.hit.passage.id not in used), None)
+                c = other or c
             # A practical question («Hvordan finner jeg en gruppe?») gets SN's guidance on it as
             # a paragraph, in the first quote.
             extend = not runs and c.hit.passage.source == "sn" and asks_practical(question, language)
@@ -747,7 +820,8 @@ class ExtractiveAnswerer:
             # A word nearly every candidate has («selvhjelp») does not tell the sides apart.
             own = (own - common) or own
             first = tokens(side)[0].lower() if tokens(side) else ""
-            sides.append((own, _ALIASES.get(first, "").lower()))
+            alias = _ALIASES.get(first) or next(iter(self._acronyms(side, language)), "")
+            sides.append((own, alias.lower()))
 
         def position(c: _Cand, i: int) -> int | None:
             """Word index of the first mention of side ``i`` in the sentence, or None."""

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from .errors import ConfigError, CorpusError, IndexMismatchError
+from .flow import index_text, lead_ins
 from .store.chroma import content_hash
 
 if TYPE_CHECKING:
@@ -76,13 +77,14 @@ def ingest(
 
     report = IngestReport(model_id=model_id)
     existing = store.ids_and_hashes()
+    leads = lead_ins(passages)  # a block quote is embedded with the sentence introducing it
     todo: list[Passage] = []
     for p in passages:
         old = existing.get(p.id)
         if old is None:
             report.added += 1
             todo.append(p)
-        elif old != content_hash(p):
+        elif old != content_hash(p, leads.get(p.id)):
             report.updated += 1
             todo.append(p)
         else:
@@ -94,13 +96,13 @@ def ingest(
 
     with _progress(progress, len(todo)) as advance:
         for batch in _chunks(todo, batch_size):
-            texts = [p.indexed_text for p in batch]
+            texts = [index_text(p, leads.get(p.id)) for p in batch]
             vectors = embeddings.embed_documents(texts)
             if stats is None:
                 report.embedded_texts += len(texts)
                 if counter is not None:
                     report.embedded_tokens += sum(counter(t) for t in texts)
-            store.upsert(batch, vectors)
+            store.upsert(batch, vectors, leads)
             advance(len(batch))
 
     if stats is not None:

@@ -113,6 +113,7 @@ class Assistant:
                     embed_query=lambda t: np.asarray(emb.embed_query(t), dtype=np.float32),
                     embed_passages=lambda ts: np.asarray(emb.embed_documents(list(ts)), dtype=np.float32),
                     following=self.retriever.following,
+                    preceding=self.retriever.preceding,
                     topics=self.retriever.topics,
                     known=self.retriever.knows,
                 )

@@ -294,9 +294,17 @@ def asks_definition(question: str) -> bool:
     return bool(DEFINITION_QUESTION.search(question))
 
 
+# «Selvhjelp er å ta tak i egne muligheter …», «LINK er et …»: a bare noun said to be something.
+# A definite subject («Målet er å …», «Poenget er …») states a purpose or a point, not a meaning.
+_COPULA = re.compile(r"(?:^|[.!?:]\s+)([A-ZÆØÅ][\w-]+) er (?:å|en|et|ei) ")
+_DEFINITE_FORM = re.compile(r"(?:et|en|ene|a)$")
+
+
 def defines(text: str) -> bool:
-    """Whether a text uses a defining phrasing («Med X menes …», «X står for …»)."""
-    return bool(DEFINITION_CUE.search(text))
+    """Whether a text uses a defining phrasing («Med X menes …», «X står for …», «X er å …»)."""
+    if DEFINITION_CUE.search(text):
+        return True
+    return any(not _DEFINITE_FORM.search(m.group(1)) for m in _COPULA.finditer(text))
 
 
 # A question in the first or second person («Hvordan finner jeg en gruppe?», "How can I join a

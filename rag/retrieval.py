@@ -22,6 +22,7 @@ import numpy as np
 from .chunking import split_sentences
 from .citations import content_stems
 from .counting import counted_stems, counts_near, listed_count, match, quoted_terms
+from .flow import FLOW_KINDS, index_text, lead_ins, reading_order
 from .qtypes import answer_type, asks_definition, asks_period, asks_practical, defines, holds, holds_period
 from .types import Passage, ScoredPassage
 
@@ -74,7 +75,8 @@ class Bm25Index:
 
         self.passages = list(passages)
         self.tokenizer = tokenizer or Tokenizer()
-        docs = [self.tokenizer(p.indexed_text) for p in self.passages]
+        leads = lead_ins(self.passages)
+        docs = [self.tokenizer(index_text(p, leads.get(p.id))) for p in self.passages]
         self.vocabulary = {t for d in docs for t in d}
         self._bm25 = bm25s.BM25()
         self._bm25.index(docs, show_progress=False)
@@ -230,25 +232,6 @@ class SearchResult:
     query_vector: np.ndarray | None = None
 
 
-_FLOW_KINDS = ("body", "quote", "list", "sheet")
-
-
-def _reading_order(passages: Sequence[Passage], gap: int = 3) -> dict[str, str]:
-    """Passage id -> the passage that starts within ``gap`` lines after it ends, in the same
-    chapter or SN sheet (footnotes, abstracts and references are not part of the flow)."""
-    flows: dict[tuple, list[Passage]] = {}
-    for p in passages:
-        if p.kind in _FLOW_KINDS and p.lines:
-            flows.setdefault((p.source, p.chapter, p.url), []).append(p)
-    out = {}
-    for flow in flows.values():
-        flow.sort(key=lambda p: (p.lines[0], p.lines[1]))
-        for a, b in zip(flow, flow[1:]):
-            if a.lines[1] <= b.lines[0] <= a.lines[1] + gap:
-                out[a.id] = b.id
-    return out
-
-
 def chapter_topics(passages: Sequence[Passage], top: int = 12, min_count: int = 5,
                    stems_of: Callable[[Passage], list[str]] | None = None) -> dict[int, frozenset[str]]:
     """Per anthology chapter, the ``top`` stems most particular to it (frequency in the chapter
@@ -258,7 +241,7 @@ def chapter_topics(passages: Sequence[Passage], top: int = 12, min_count: int = 
     stems_of = stems_of or (lambda p: content_stems(p.text, "nb"))
     counts: dict[int, Counter] = {}
     for p in passages:
-        if p.source == "anthology" and p.chapter is not None and p.kind in _FLOW_KINDS:
+        if p.source == "anthology" and p.chapter is not None and p.kind in FLOW_KINDS:
             counts.setdefault(p.chapter, Counter()).update(stems_of(p))
     spread = Counter(t for c in counts.values() for t in c)
     n = len(counts)
@@ -289,7 +272,8 @@ class _Snapshot:
         self._masks: dict[str, np.ndarray] = {}
         self._bm25_en: EnglishBm25 | None = None  # built on the first English question
         self._en_lock = threading.Lock()
-        self._next = _reading_order(passages)  # passage id -> the next one in reading order
+        self._next = reading_order(passages)  # passage id -> the next one in reading order
+        self._prev = {b: a for a, b in self._next.items()}
         self._topics: dict[int, frozenset[str]] | None = None
 
     def english_bm25(self, glossary: Any) -> "EnglishBm25":
@@ -302,6 +286,11 @@ class _Snapshot:
         """The passage that continues ``p`` in reading order (a list or block quote after «…:»)."""
         nxt = self._next.get(p.id)
         return self.by_id.get(nxt) if nxt else None
+
+    def preceding(self, p: Passage) -> Passage | None:
+        """The passage that ``p`` continues in reading order."""
+        prev = self._prev.get(p.id)
+        return self.by_id.get(prev) if prev else None
 
     def topics(self, p: Passage) -> frozenset[str]:
         """The stems that mark what the passage's chapter is about (``chapter_topics``)."""
@@ -408,6 +397,9 @@ class HybridRetriever:
 
     def following(self, p: Passage) -> Passage | None:
         return self.snapshot().following(p)
+
+    def preceding(self, p: Passage) -> Passage | None:
+        return self.snapshot().preceding(p)
 
     def topics(self, p: Passage) -> frozenset[str]:
         return self.snapshot().topics(p)

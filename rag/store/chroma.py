@@ -10,7 +10,7 @@ import hashlib
 import json
 import uuid
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 from urllib.parse import urlparse
 
 import numpy as np
@@ -32,19 +32,21 @@ REVISION_KEY = "selvhjelp_revision"
 EMBEDDING_RECIPE = 2
 
 
-def content_hash(p: Passage) -> str:
-    """Hash of the whole passage, so a change in text or any metadata field is an update."""
-    blob = json.dumps({"recipe": EMBEDDING_RECIPE, **p.to_dict()}, ensure_ascii=False, sort_keys=True)
+def content_hash(p: Passage, lead: str | None = None) -> str:
+    """Hash of the whole passage, so a change in text or any metadata field is an update; and
+    of the lead-in embedded with it (``rag.flow``), if any, so a changed lead-in is one too."""
+    extra = {"lead": lead} if lead else {}
+    blob = json.dumps({"recipe": EMBEDDING_RECIPE, **p.to_dict(), **extra}, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def _to_metadata(p: Passage) -> dict[str, Any]:
+def _to_metadata(p: Passage, lead: str | None = None) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     for key, value in p.to_dict().items():
         if key in ("id", "text") or value is None:
             continue
         meta[key] = json.dumps(value, ensure_ascii=False) if key in LIST_FIELDS else value
-    meta["content_hash"] = content_hash(p)
+    meta["content_hash"] = content_hash(p, lead)
     return meta
 
 
@@ -168,7 +170,8 @@ class PassageStore:
             self._col = self._open_collection()
 
     # --- writes ---------------------------------------------------------------------------
-    def upsert(self, passages: Sequence[Passage], vectors) -> None:
+    def upsert(self, passages: Sequence[Passage], vectors, leads: Mapping[str, str] | None = None) -> None:
+        """Store passages with their vectors; ``leads``: the lead-ins embedded with some of them."""
         vecs = np.asarray(vectors, dtype=np.float32)
         if len(passages) != len(vecs):
             raise ValueError(f"{len(passages)} passages but {len(vecs)} vectors")
@@ -179,7 +182,7 @@ class PassageStore:
                 ids=[p.id for p in passages],
                 embeddings=vecs,
                 documents=[p.text for p in passages],
-                metadatas=[_to_metadata(p) for p in passages],
+                metadatas=[_to_metadata(p, (leads or {}).get(p.id)) for p in passages],
             )
 
     def delete(self, ids: Sequence[str]) -> None:
