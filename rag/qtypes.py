@@ -84,6 +84,14 @@ _ASK_PHONE = re.compile(
     r"\b(?:telefon\w*|tlf|phone|telephone|ringe|number to call|(?:can|could|should|do) (?:i|we|you) call|"
     r"call (?:them|someone|somebody))\b", re.I)
 _PHONE = re.compile(r"(?<!\d)(?:\+47\s*)?(?:\d{2}\s?\d{2}\s?\d{2}\s?\d{2}|\d{3}\s?\d{2}\s?\d{3}|1\d{2}(?:\s\d{3})?)(?!\d)")
+# "What is the street address of LINK Trondheim?", «Hva er adressen til …?», "What email address …":
+# only a street address, a postcode and town, an e-mail or a web address answers.
+_ASK_ADDRESS = re.compile(
+    r"\b(?:\w*adressen?e?|e-?post|e-?mail)\b|\b(?:street|e-?mail|web|postal|mailing|visiting|the|an|its|their|your)"
+    r" address(?:es)?\b|\baddress(?:es)? (?:of|for)\b", re.I)
+_ADDRESS = re.compile(
+    r"\b[A-ZÆØÅ][\w.-]*(?:gata|gate|gaten|veien|vegen|vei|veg|plass|allé|alle|bakken|torget|street|road)\s+\d{1,3}[A-Za-z]?\b"
+    r"|(?<!\d)(?!1[89]\d\d|20\d\d)\d{4}\s+[A-ZÆØÅ][a-zæøå]+|[\w.+-]+@[\w-]+\.[\w.]+|\bwww\.[\w-]+\.\w+|https?://")
 PRESENT = re.compile(
     r"\b(?:i dag|idag|nå for tiden|nåværende|dagens|today|today's|current|currently|nowadays)\b", re.I
 )
@@ -182,6 +190,8 @@ def answer_type(question: str) -> str | None:
         return "person"
     if _ASK_PHONE.search(question):
         return "phone"
+    if _ASK_ADDRESS.search(question):
+        return "address"
     for kind, pat in (("frequency", _ASK_FREQUENCY), ("duration", _ASK_DURATION), ("number", _ASK_NUMBER), ("date", _ASK_DATE), ("year", _ASK_YEAR), ("name", _ASK_NAME_PHRASE), ("name", _ASK_NAME), ("place", _ASK_PLACE)):
         hit = pat.search(head)
         if hit and hit.start() == 0:
@@ -234,9 +244,17 @@ def _names(sentence: str) -> set[str]:
     return out
 
 
+# A source reference in parentheses: «(Karlsson, 1997, s. 44)», «(Sosial- og helsedirektoratet,
+# 2004)», «(Intervju distriktskontoret 20.09.2014)». Its year, date and name say when and by whom
+# something was written or said, not when it happened or who did it.
+_REFERENCE = re.compile(r"\((?:Intervju\b[^()]*|[^()]*[A-Za-zÆØÅæøå][^()]*?,?\s(?:1[89]|20)\d\d[a-z]?\b[^()]*)\)")
+
+
 def holds(kind: str | None, sentence: str, question: str) -> bool:
     if kind is None:
         return True
+    if kind in ("year", "date", "person", "name"):
+        sentence = _REFERENCE.sub(" ", sentence)
     if kind == "year":
         return bool(YEAR.search(sentence))
     if kind == "date":
@@ -249,6 +267,8 @@ def holds(kind: str | None, sentence: str, question: str) -> bool:
         return bool(NUMBER.search(sentence))
     if kind == "duration":
         return bool(DURATION.search(sentence) or PERIOD.search(sentence))
+    if kind == "address":
+        return bool(_ADDRESS.search(sentence))
     if kind == "phone":
         return bool(_PHONE.search(sentence))
     if kind == "acronym":

@@ -131,6 +131,9 @@ def test_budget_is_not_answered_with_funding(answerer):
     ("Hvordan blir været i Tromsø i morgen?", "nb"),
     ("Can you give me a good recipe for Norwegian fish soup?", "en"),
     ("Hva heter den som leder Selvhjelp Norge i dag?", "nb"),
+    # The book gives no addresses: an on-topic sentence about the place is no answer.
+    ("Hva er gateadressen til Selvhjelp Norge?", "nb"),
+    ("What is the street address of Selvhjelp Norge?", "en"),
 ])
 def test_unanswerable_abstains(answerer, question, lang):
     ans = ask(answerer, question, lang)

@@ -58,6 +58,12 @@ def test_defines():
     # «Vi forstår X som Y» (chapter 8, line 6602) defines X.
     assert defines("Vi forstår denne virksomheten som et grensearbeid fordi det skapes noe nytt.")
     assert not defines("Jeg forstår godt at de ble skuffet.")
+    # A bare noun said to be something (chapter 5's quote of the 2004 plan) defines it; a definite
+    # subject states a purpose or a point.
+    assert defines("Selvhjelp er å ta tak i egne muligheter, finne fram til egne ressurser.")
+    assert defines("Gruppa møttes ofte. LINK er et lavterskeltilbud for selvhjelp.")
+    assert not defines("Målet er å nå hele befolkningen.")
+    assert not defines("Poenget er en annen sak.")
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -210,3 +216,43 @@ def test_an_offset_is_no_duration_and_a_percentage_no_sum():
     assert holds("duration", "Prosjektet varte i to år.", "Hvor lenge?")
     assert not holds("amount", "Entreprenøren fikk en fast 20 % stilling som daglig leder.", "What salary?")
     assert holds("amount", "Tilskuddet var på 2,5 millioner kroner.", "Hva var tilskuddet?")
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("What is the street address of LINK Trondheim?", "address"),
+    ("Hva er gateadressen til lokalene Selvhjelp Norge hadde på Majorstua?", "address"),
+    ("Hva er adressen til sorggruppa?", "address"),
+    ("What email address do I write to?", "address"),
+    ("Hvilken nettadresse har Selvhjelp Norge?", "address"),
+    # The verb is no address.
+    ("How do the authors address the question of power?", None),
+    ("Hvordan adresserer boka spørsmålet om makt?", None),
+])
+def test_address_questions(question, kind):
+    assert answer_type(question) == kind
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Kontoret ligger i Storgata 12 i Oslo.", True),
+    ("Skriv til post@selvhjelp.no.", True),
+    ("Les mer på www.selvhjelp.no.", True),
+    ("Adressen er 0368 Oslo.", True),
+    ("Møteplassen ligger sentralt i Trondheim.", False),
+    ("Det ble vedtatt i 2014 Oslo kommune.", False),  # a year is no postcode
+])
+def test_only_an_address_answers_an_address_question(sentence, expected):
+    assert holds("address", sentence, "Hva er adressen?") is expected
+
+
+def test_a_source_reference_holds_no_year_date_or_name_of_what_happened():
+    """«(Intervju distriktskontoret 20.09.2014)» dates an interview, «(Karlsson, 1997)» a book:
+    neither says when the office opened or who led it."""
+    cited = "Før det første dialogmøtet var det etablert kontakt med kommunen (Intervju distriktskontoret 20.09.2014)."
+    assert not holds("date", cited, "Hvilken dato ble kontoret åpnet?")
+    assert not holds("year", cited, "Når ble kontoret åpnet?")
+    assert not holds("year", "Deltakere med et felles problem er kriteriet (Karlsson, 1997, s. 44).", "Når?")
+    assert not holds("name", "Dette er et sentralt kriterium (Karlsson, 1997).", "Hva heter lederen?")
+    # A year in the sentence itself still counts, as does a bare span of years in parentheses.
+    assert holds("year", "Siden 2004 har Norge hatt en nasjonal plan (Sosial- og helsedirektoratet, 2004).", "Når?")
+    assert holds("year", "Data ble samlet inn i prosjektperioden (2009–2014).", "Når?")
+    assert holds("date", "Huset åpnet 14. september 2012 (Intervju leder 20.09.2014).", "Hvilken dato?")
