@@ -381,6 +381,7 @@ class ExtractiveAnswerer:
         self.embed_query = embed_query
         self.embed_passages = embed_passages
         self._vectors = _VectorCache()
+        self._acronym_of: dict[tuple[str, ...], str] | None = None  # glossary stems -> acronym
 
     # -- public
 
@@ -480,11 +481,14 @@ class ExtractiveAnswerer:
         the book often uses only the short form in the passages that compare."""
         if language != "nb" or self.glossary is None or not hasattr(self.glossary, "norwegian_groups"):
             return []
-        own = content_stems(side, "nb")
-        for group in self.glossary.norwegian_groups():
-            if any(content_stems(alt, "nb") == own for alt in group):
-                return [alt for alt in group if alt.isupper() and 2 <= len(alt) <= 5 and alt.lower() != side.lower()][:1]
-        return []
+        if self._acronym_of is None:  # built once: the glossary has ~1,400 entries
+            self._acronym_of = {}
+            for group in self.glossary.norwegian_groups():
+                short = [alt for alt in group if alt.isupper() and 2 <= len(alt) <= 5]
+                for alt in group if short else ():
+                    self._acronym_of.setdefault(tuple(content_stems(alt, "nb")), short[0])
+        acronym = self._acronym_of.get(tuple(content_stems(side, "nb")))
+        return [acronym] if acronym and acronym.lower() != side.lower() else []
 
     def _candidates(self, hits, side_hits) -> list[_Cand]:
         cfg = self.config

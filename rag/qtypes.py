@@ -320,6 +320,7 @@ _COPULA = re.compile(r"(?:^|[.!?:]\s+)([A-ZÆØÅ][\w-]+) er (?:å|en|et|ei) ")
 _DEFINITE_FORM = re.compile(r"(?:et|en|ene|a)$")
 
 
+@lru_cache(maxsize=8192)
 def defines(text: str) -> bool:
     """Whether a text uses a defining phrasing («Med X menes …», «X står for …», «X er å …»)."""
     if DEFINITION_CUE.search(text):
