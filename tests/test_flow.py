@@ -75,3 +75,16 @@ def test_a_changed_lead_in_re_embeds_the_quote_after_it(settings):
     assert (report.updated, report.unchanged) == (2, len(corpus) - 2)
     assert report.embedded_texts == 2  # the intro and the quote with its new lead-in
     assert store.ids_and_hashes()["q"] == content_hash(quote, LEAD.replace("2004", "2005"))
+
+
+def test_two_sheets_citing_the_same_page_are_two_flows():
+    """«Slik starter du en selvhjelpsgruppe» and «Igangsetteren …» both cite SN's page on starting
+    a group; their line numbers count in different files, so neither continues the other."""
+    url = "https://selvhjelp.no/starte-en-selvhjelpsgruppe/"
+    a = Passage(id="sn:igangsetter:002", source="sn", kind="sheet", language="nb", url=url,
+                title="Igangsetteren", lines=(34, 34), text="x")
+    b = Passage(id="sn:starte-gruppe:002", source="sn", kind="sheet", language="nb", url=url,
+                title="Slik starter du en selvhjelpsgruppe", lines=(34, 36), text="y")
+    c = Passage(id="sn:starte-gruppe:003", source="sn", kind="sheet", language="nb", url=url,
+                title="Slik starter du en selvhjelpsgruppe", lines=(38, 40), text="z")
+    assert reading_order([a, b, c]) == {"sn:starte-gruppe:002": "sn:starte-gruppe:003"}

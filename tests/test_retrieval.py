@@ -265,6 +265,16 @@ def test_flagship_comparison_leads_with_a_direct_contrast(assistant, question, h
     assert re.search(r",\s*mens\b|i motsetning til", first) and first in ans.citations[0].passage.text
 
 
+def test_reading_order_never_crosses_from_one_sn_sheet_to_another(assistant):
+    """Seventeen links did, between sheets citing the same web page, before flows were told apart
+    by title: the rest of a «paragraph» was quoted from another sheet."""
+    snap = assistant.retriever.snapshot()
+    sheets = [p for p in snap.passages if p.source == "sn"]
+    linked = [(p.id, snap.following(p).id) for p in sheets if snap.following(p) is not None]
+    assert linked
+    assert all(a.split(":")[1] == b.split(":")[1] for a, b in linked), linked
+
+
 def test_following_passage_on_the_real_index(assistant):
     """Chapter 2 introduces Yalom's list with «…fra Yalom:»; the list is its own passage."""
     intro = next(p for p in assistant.retriever.snapshot().passages
