@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -314,11 +314,17 @@ def format_reference(passage: Passage) -> str:
     return ref
 
 
-def passages_block(passages: Sequence[Passage], language: str = "nb") -> str:
+def passages_block(passages: Sequence[Passage], language: str = "nb",
+                   leads: Mapping[str, str] | None = None) -> str:
     """The numbered passages for an LLM prompt. Each passage is fenced and any text that
-    could close the block early is defused, so passage text stays quoted material."""
+    could close the block early is defused, so passage text stays quoted material. ``leads``:
+    the sentence introducing a block quote or list (rag.flow), shown before it in its fence."""
+    def defuse(text: str) -> str:
+        return re.sub(r"</?\s*kilder?\s*>|</?\s*utdrag\b[^>]*>", "[…]", text, flags=re.IGNORECASE)
+
     out = []
     for i, p in enumerate(passages, 1):
-        text = re.sub(r"</?\s*kilder?\s*>|</?\s*utdrag\b[^>]*>", "[…]", p.text, flags=re.IGNORECASE)
-        out.append(f'<utdrag nr="{i}" kilde="{format_citation(p, language)}">\n{text}\n</utdrag>')
+        lead = (leads or {}).get(p.id)
+        head = f"[Innledes i teksten med: «{defuse(lead)}»]\n" if lead else ""
+        out.append(f'<utdrag nr="{i}" kilde="{format_citation(p, language)}">\n{head}{defuse(p.text)}\n</utdrag>')
     return "\n\n".join(out)

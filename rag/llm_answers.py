@@ -32,13 +32,15 @@ if TYPE_CHECKING:
 _ABSTAIN_LLM = re.compile(r"finner ikke svar|cannot find an answer|can't find an answer|not answered by", re.IGNORECASE)
 
 
-def build_messages(prompts_dir: Path, question: str, passages: list[Passage], language: str) -> list:
+def build_messages(prompts_dir: Path, question: str, passages: list[Passage], language: str,
+                   leads: dict[str, str] | None = None) -> list:
     """System rules first, then one user message holding the fenced passages and the question.
     Passage text only ever appears inside the <kilder> block."""
     from langchain_core.messages import HumanMessage, SystemMessage
 
     system = load_prompt(prompts_dir, "answer_system_en" if language == "en" else "answer_system")
-    user = render(load_prompt(prompts_dir, "answer_user"), passages=passages_block(passages, language), question=question)
+    block = passages_block(passages, language, leads)
+    user = render(load_prompt(prompts_dir, "answer_user"), passages=block, question=question)
     return [SystemMessage(content=system), HumanMessage(content=user)]
 
 
@@ -89,7 +91,9 @@ class LLMAnswerer:
             yield self.extractive.answer(question, hits, language=language, search=search)
             return
         passages = [h.passage for h in hits[: self.config.llm_passages]]
-        messages = build_messages(self.prompts_dir, question, passages, language)
+        # A block quote is shown with the sentence that introduces it, as it is indexed.
+        leads = {p.id: lead for p in passages if (lead := self.extractive._lead(p))}
+        messages = build_messages(self.prompts_dir, question, passages, language, leads)
         parts: list[str] = []
         try:
             if _stream:
@@ -118,7 +122,9 @@ class LLMAnswerer:
 
     def _support(self, sentence: str, passage: Passage, language: str) -> float:
         cfg = self.config
-        return support_score(sentence, passage.text, language=language, embed=self.embed_passages,
+        # What the model was shown: a quote's lead-in («… planen fra 2004 …») supports it too.
+        text = " ".join(x for x in (self.extractive._lead(passage), passage.text) if x)
+        return support_score(sentence, text, language=language, embed=self.embed_passages,
                              dense_floor=cfg.dense_floor, dense_ceiling=cfg.dense_ceiling)
 
     def _check(self, question, text, passages, hits, language, notice, search, t0) -> Answer:

@@ -212,3 +212,31 @@ def test_safety_comes_before_the_model(server, hits):
     assert server.requests == []  # the model was never asked
     assert "116 123" in crisis.notice
     assert medical.abstained and "medical advice" in medical.answer
+
+
+def test_a_block_quote_reaches_the_model_with_its_lead_in(server):
+    """Chapter 5's quote of the 2004 plan names neither the plan nor the year; its lead-in does.
+    The model sees the lead-in inside the quote's fence, and a sentence that draws on it («planen
+    fra 2004») is supported, where the year alone would be a number clash with the quote."""
+    intro = Passage(id="ch5:4492-4495", source="anthology", kind="body", language="nb", chapter=5,
+                    lines=(4492, 4495), text="Under hvert av utsagnene sammenligner jeg. (1) I nasjonal plan for "
+                    "selvhjelp (Sosial- og helsedirektoratet, 2004) står denne beskrivelsen av selvhjelp:20")
+    quote = Passage(id="ch5:4497-4503", source="anthology", kind="quote", language="nb", chapter=5,
+                    lines=(4497, 4503), text="Selvhjelp er å ta tak i egne muligheter, finne fram til egne "
+                    "ressurser, ta ansvar for livet sitt og selv styre det i den retning en ønsker.")
+    settings = load_settings(llm_base_url=f"http://127.0.0.1:{server.server_address[1]}/v1", llm_model="test-model")
+    extractive = ExtractiveAnswerer(settings.prompts_dir, preceding=lambda p: intro if p.id == quote.id else None)
+    server.content = ("Nasjonal plan for selvhjelp fra 2004 beskriver selvhjelp som å ta tak i egne muligheter "
+                      "og finne fram til egne ressurser [1].")
+    ans = LLMAnswerer(settings, extractive).answer("Hvordan definerer planen fra 2004 selvhjelp?", scored([quote]),
+                                                   language="nb")
+    user = server.requests[-1]["messages"][1]["content"]
+    fence = user[user.index('<utdrag nr="1"'):user.index("</utdrag>")]
+    assert "står denne beskrivelsen av selvhjelp:20" in fence and quote.text in fence
+    assert ans.backend == "llm:test-model" and not ans.abstained
+    assert ans.answer == server.content and ans.notice is None
+    # Without the reading order the model sees the bare quote, and the year is unsupported.
+    bare = LLMAnswerer(settings, ExtractiveAnswerer(settings.prompts_dir)).answer(
+        "Hvordan definerer planen fra 2004 selvhjelp?", scored([quote]), language="nb")
+    assert "står denne beskrivelsen" not in server.requests[-1]["messages"][1]["content"]
+    assert bare.answer != server.content
