@@ -91,6 +91,9 @@ class AnswerConfig:
     # offer') gains this, in proportion to the quoted terms it holds.
     quoted_bonus: float = 0.1
     min_typed_lex_en: float = 0.12
+    # A sentence that announces what the text will do («Kapittelet drøfter …», «Jeg vil vise
+    # hvordan …») names the topic without saying anything about it: it loses this much.
+    announcement_penalty: float = 0.1
     # Sentence cosines mapped linearly from [floor, ceiling] to [0, 1].
     dense_floor: float = 0.80
     dense_ceiling: float = 0.92
@@ -254,6 +257,13 @@ _FIGURE = re.compile(r"\d")
 _EXACT_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b(?![-–]?tall)")
 
 
+_ANNOUNCES = re.compile(
+    r"^(?:I )?(?:[Dd]ette |[Dd]enne )?(?:[Kk]apittel(?:et)?|[Aa]rtikkel(?:en)?|[Bb]ok(?:a|en)?)\s+(?:drøfter|handler|tar for seg|"
+    r"diskuterer|belyser|ser på|beskriver|viser|analyserer|undersøker)\b|^I (?:dette|denne) (?:kapittelet|artikkelen|boka)\b|"
+    r"^(?:Jeg|Vi) vil (?:nå )?(?:vise|drøfte|diskutere|se på|belyse|analysere|undersøke)\b|"
+    r"^(?:This|The) (?:chapter|article|book) (?:discusses|examines|describes|shows|analyses|analyzes)\b")
+
+
 def _work(c: "_Cand") -> tuple:
     """The chapter or SN sheet a candidate sentence comes from."""
     p = c.hit.passage
@@ -278,6 +288,7 @@ class _Cand:
     side: int | None = None  # 0/1 for comparison sides
     short: bool = False  # below min_words: quoted only as the answer to a when/how-many question
     quoted: float = 0.0  # share of the question's quoted terms the sentence holds
+    announces: bool = False  # «Kapittelet drøfter …»: says what the text will do, not what is so
 
     @property
     def text(self) -> str:
@@ -568,6 +579,8 @@ class ExtractiveAnswerer:
         for c in cands:
             c.quoted = sum(1 for q in quoted if all(_match(k, c.sent.stems) for k in q)) / len(quoted) if quoted else 0.0
             c.score += cfg.quoted_bonus * c.quoted
+            c.announces = bool(cfg.announcement_penalty and self._announces(c))
+            c.score -= cfg.announcement_penalty * c.announces
         if self.embed_passages is None or (query_vector is None and self.embed_query is None):
             return query
         # Dense similarity for the most promising sentences only; vectors are cached.
@@ -587,8 +600,19 @@ class ExtractiveAnswerer:
             c.score = (w_lex * c.lex + w_ret * c.ret + cfg.w_dense * c.dense) / (w_lex + w_ret + cfg.w_dense)
             if definition and defines(c.text):
                 c.score += cfg.definition_bonus
-            c.score += cfg.quoted_bonus * c.quoted
+            c.score += cfg.quoted_bonus * c.quoted - cfg.announcement_penalty * c.announces
         return query
+
+    @staticmethod
+    def _announces(c: _Cand) -> bool:
+        """«Kapittelet drøfter to hovedmodeller … Samtidig er det interessante forskjeller …»:
+        the sentence announces, or goes on from a sentence that does."""
+        if _ANNOUNCES.search(c.text):
+            return True
+        if c.idx == 0 or not _ANAPHORA.match(c.text):
+            return False
+        prev = _sentences(c.hit.passage.text, c.hit.passage.language)[c.idx - 1]
+        return bool(_ANNOUNCES.search(c.hit.passage.text[prev.start:prev.end]))
 
     def _lead(self, p: Passage) -> str:
         """The sentence introducing a block quote or list («(1) I nasjonal plan for selvhjelp
@@ -878,7 +902,7 @@ class ExtractiveAnswerer:
         both = []
         for c in cands:
             p0, p1 = position(c, 0), position(c, 1)
-            if p0 is not None and p1 is not None and _DIRECT_CONTRAST.search(c.text):
+            if p0 is not None and p1 is not None and _DIRECT_CONTRAST.search(c.text) and not c.announces:
                 both.append((both_score(c, p0, p1), c))
         # ... than the best quote about one side only (a sentence naming both sides without a
         # direct contrast, «slektskap mellom SN-grupper og AA-grupper», is not one-sided).
@@ -899,6 +923,8 @@ class ExtractiveAnswerer:
                 pos = position(c, i)
                 if pos is not None:
                     pool.append((side_score(c, i, pos), c))
+            # A side is what the book says about it, not a sentence announcing that it will.
+            pool = [x for x in pool if not x[1].announces] or pool
             pool.sort(key=lambda x: x[0], reverse=True)
             picked = 0
             for sc, c in pool:

@@ -745,3 +745,29 @@ def test_a_comparison_side_is_also_searched_and_found_by_its_acronym():
     ans = a.answer(q, scored([lms, sn, both]), language="nb", search=lambda text, k: scored([lms, sn, both]))
     assert not ans.abstained, ans.answer
     assert ans.citations[0].passage.id == both.id, ans.answer
+
+
+def test_a_sentence_announcing_what_the_text_will_do_is_no_answer():
+    """«Kapittelet drøfter … Samtidig er det interessante forskjeller … mellom en 12-trinnsgruppe og
+    en SN-gruppe» names both sides but says nothing about them; chapter 1 led the AA side of the
+    flagship question with it. A sentence that says what differs is quoted instead."""
+    summary = body("ch1:1204-1212", "Kapittelet drøfter to hovedmodeller for selvorganiserte selvhjelpsgrupper. "
+                   "Samtidig er det interessante forskjeller mellom en AA-gruppe og en SN-gruppe.", lines=(1204, 1212))
+    aa = body("ch2:1402-1410", "I en AA-gruppe leder en deltaker møtet etter faste tekster, og gruppa tar inn nye "
+              "medlemmer fortløpende.", lines=(1402, 1410))
+    sn = body("ch2:1450-1455", "En SN-gruppe er lukket og lederløs, og deltakerne har samme status.", lines=(1450, 1455))
+    q = "Hva er forskjellen på en AA-gruppe og en SN-gruppe?"
+    everything = [summary, aa, sn]
+    ans = ExtractiveAnswerer().answer(q, scored(everything), language="nb", search=lambda text, k: scored(everything))
+    assert not ans.abstained, ans.answer
+    assert_verbatim(ans)
+    assert "Kapittelet drøfter" not in ans.answer and "interessante forskjeller" not in ans.answer, ans.answer
+    assert {c.passage.id for c in ans.citations} == {aa.id, sn.id}
+    # An ordinary question: the announcement ranks below a sentence that answers.
+    intro = body("ch5:4000-4005", "I dette kapittelet ser jeg på hvordan kommunen og Selvhjelp Norge samarbeidet om "
+                 "selvhjelpsgrupper.", lines=(4000, 4005))
+    fact = body("ch5:4100-4105", "Kommunen og Selvhjelp Norge samarbeidet om en felles plan for selvhjelpsgrupper.",
+                lines=(4100, 4105))
+    ans = ExtractiveAnswerer(config=AnswerConfig(max_quotes=1)).answer(
+        "Hvordan samarbeidet kommunen og Selvhjelp Norge om selvhjelpsgrupper?", scored([intro, fact]), language="nb")
+    assert [c.passage.id for c in ans.citations] == [fact.id], ans.answer
