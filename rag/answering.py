@@ -34,7 +34,7 @@ from .qtypes import PRESENT as _PRESENT
 from .qtypes import QUOTED_NAME as _QUOTED_NAME
 from .qtypes import answer_type as _answer_type, asks_definition, asks_period, asks_practical, defines, holds as _holds
 from .qtypes import holds_period
-from .safety import crisis_notice, is_medical_advice_request, medical_refusal
+from .safety import crisis_notice, is_medical_advice_request, medical_refusal, question_part
 from .types import Answer, Citation, Passage, ScoredPassage
 
 Search = Callable[[str, int], list[ScoredPassage]]
@@ -435,6 +435,10 @@ class ExtractiveAnswerer:
             # is the answer; quoting the book at it would be tone-deaf.
             return Answer(question, language, self._phrase(language, "crisis_answer"), [], True,
                           notice=notice, backend=self.backend)
+
+        # The notice answers the crisis statement; the sources answer what is asked («… Would a
+        # self-help group help me?»), judged by the question's own words.
+        question = question_part(question) if notice else question
 
         if self._unknown_name(question, language):
             # «… i Finland»: the sources never name it, so nothing they say is about it.

@@ -125,13 +125,16 @@ class Assistant:
         """Clean the question, resolve a follow-up, retrieve. Shared by ask and stream."""
         from .conversation import resolve_followup
         from .language import detect_language
+        from .safety import question_part
         from .validation import clean_question
 
         t0 = time.perf_counter()
         question = clean_question(question, self.settings.max_question_chars)
         standalone = resolve_followup(question, list(history or []))
         language = detect_language(question)
-        result = self.search(standalone, k=self.settings.answer_passages, filters=filters, language=language)
+        # A crisis statement with a question: search with the question («… Would a group help me?»).
+        result = self.search(question_part(standalone), k=self.settings.answer_passages, filters=filters,
+                             language=language)
 
         def search(text: str, k: int):
             return self.retriever.search(text, k=k, filters=filters, language=language).hits

@@ -73,6 +73,19 @@ def has_crisis_signal(question: str) -> bool:
     return bool(_CRISIS.search(question))
 
 
+def question_part(text: str) -> str:
+    """For a message that signals crisis and also asks something («I can't go on anymore. Would a
+    self-help group help me?»), the sentences that ask: the crisis statement gets the help-line
+    notice, and its words («go on») should not steer the search for the answer. Other text is
+    returned as it is."""
+    if not has_crisis_signal(text):
+        return text
+    asked = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s.rstrip().endswith("?")]
+    if not asked or len(asked) == len(re.split(r"(?<=[.!?])\s+", text.strip())):
+        return text
+    return " ".join(asked)
+
+
 def crisis_notice(question: str, language: str, prompts_dir: Path | None = None) -> str | None:
     """The help-line notice (in ``language``) if the question signals crisis, else None."""
     if not has_crisis_signal(question):

@@ -275,6 +275,18 @@ def test_reading_order_never_crosses_from_one_sn_sheet_to_another(assistant):
     assert all(a.split(":")[1] == b.split(":")[1] for a, b in linked), linked
 
 
+def test_a_crisis_message_is_answered_by_what_it_asks(assistant):
+    """«I can't go on anymore. Would a self-help group help me?»: the help lines come first, and
+    the sources are searched with the question, so the answer is the one the question alone gets
+    (what a self-help group is), not sheets matched on «går» from "go on"."""
+    ans = assistant.ask("I can't go on anymore. Would a self-help group help me?")
+    alone = assistant.ask("Would a self-help group help me?")
+    assert ans.notice and "116 123" in ans.notice and not alone.notice
+    assert ans.question == "I can't go on anymore. Would a self-help group help me?"
+    assert [c.passage.id for c in ans.citations] == [c.passage.id for c in alone.citations]
+    assert ans.citations and "går" not in ans.citations[0].quote.lower().split()
+
+
 def test_following_passage_on_the_real_index(assistant):
     """Chapter 2 introduces Yalom's list with «…fra Yalom:»; the list is its own passage."""
     intro = next(p for p in assistant.retriever.snapshot().passages

@@ -2,7 +2,7 @@
 import pytest
 
 from rag.config import PROJECT_ROOT
-from rag.safety import crisis_notice, is_medical_advice_request, medical_refusal
+from rag.safety import crisis_notice, is_medical_advice_request, medical_refusal, question_part
 
 HELP_LINES = ["113", "116 117", "116 123", "22 40 00 40"]
 
@@ -101,3 +101,18 @@ def test_medical_refusal_in_both_languages():
     nb, en = medical_refusal("nb"), medical_refusal("en")
     assert "medisinske råd" in nb and "116 117" in nb and "fastlege" in nb
     assert "medical advice" in en and "116 117" in en
+
+
+@pytest.mark.parametrize("message, asked", [
+    ("I can't go on anymore. Would a self-help group help me?", "Would a self-help group help me?"),
+    ("Jeg orker ikke mer og vil ta livet mitt. Kan en gruppe hjelpe?", "Kan en gruppe hjelpe?"),
+    # One sentence, or no question: the whole message.
+    ("I feel like ending it all, can a group help me?", "I feel like ending it all, can a group help me?"),
+    ("Jeg vil ikke leve lenger.", "Jeg vil ikke leve lenger."),
+    # No crisis signal: left as it is, however many sentences.
+    ("Jeg har lest boka. Hva er en SN-gruppe?", "Jeg har lest boka. Hva er en SN-gruppe?"),
+])
+def test_the_question_part_of_a_crisis_message(message, asked):
+    """The crisis statement gets the help lines; its words («go on» → «går») must not steer the
+    search for what is asked."""
+    assert question_part(message) == asked
