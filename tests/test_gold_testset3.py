@@ -33,11 +33,7 @@ TYPES = dev_checks.TYPES | {"where", "why"}
 MAX_SPAN = 11
 
 ANSWERABLE = [r for r in ROWS if r["answerable"]]
-UNANSWERABLE = [r for r in ROWS if not r["answerable"]]
-SN_ROWS = [r for r in ROWS if r["source"] == "sn"]
-ANTHOLOGY_ROWS = [r for r in ROWS if r["source"] == "anthology"]
-SN_ANSWERABLE = [r for r in SN_ROWS if r["answerable"]]
-ANTHOLOGY_ANSWERABLE = [r for r in ANTHOLOGY_ROWS if r["answerable"]]
+KEYS = ["id", "question", "language", "type", "answerable", "gold", "answer", "chapter", "source"]
 
 
 def _as_known_type(row: dict) -> dict:
@@ -46,40 +42,121 @@ def _as_known_type(row: dict) -> dict:
     return dict(row, type="factual") if row["type"] in {"where", "why"} else row
 
 
+def split(rows: list[dict]) -> dict[str, list[dict]]:
+    """The rows by answerability and source, as the checks below take them."""
+    return {
+        "answerable": [r for r in rows if r["answerable"]],
+        "unanswerable": [r for r in rows if not r["answerable"]],
+        "sn_answerable": [r for r in rows if r["answerable"] and r["source"] == "sn"],
+        "anthology_answerable": [r for r in rows if r["answerable"] and r["source"] == "anthology"],
+    }
+
+
+# -- checks shared with test_gold_testset4.py (same format and composition rules)
+
+def check_keys(rows: list[dict]) -> None:
+    assert all(list(r) == KEYS for r in rows)
+
+
+def check_ids_and_alternation(rows: list[dict], prefix: str) -> None:
+    assert len(rows) == 40
+    assert [r["id"] for r in rows] == [f"{prefix}-{n:02d}" for n in range(1, 41)]
+    assert [r["language"] for r in rows] == ["nb", "en"] * 20
+    for start in range(0, 40, 10):
+        assert Counter(r["language"] for r in rows[start : start + 10]) == {"nb": 5, "en": 5}
+
+
+def check_counts(rows: list[dict], anthology: int, sn: int) -> None:
+    """``anthology``/``sn`` answerable rows, split evenly by language, and 4 + 2 near misses."""
+    parts = split(rows)
+    assert Counter((r["source"], r["answerable"]) for r in rows) == {
+        ("anthology", True): anthology, ("sn", True): sn, ("anthology", False): 4, ("sn", False): 2}
+    assert Counter(r["language"] for r in parts["anthology_answerable"]) == {"nb": anthology // 2, "en": anthology // 2}
+    assert Counter(r["language"] for r in parts["sn_answerable"]) == {"nb": sn // 2, "en": sn // 2}
+    assert Counter(r["language"] for r in parts["unanswerable"]) == {"nb": 3, "en": 3}
+
+
+def check_type_mix(rows: list[dict]) -> None:
+    types = Counter(r["type"] for r in rows)
+    assert set(types) <= TYPES, types
+    assert types["unanswerable"] == len(split(rows)["unanswerable"]) == 6
+    assert all((r["type"] == "unanswerable") == (not r["answerable"]) for r in rows)
+
+
+def check_coverage(rows: list[dict]) -> None:
+    held_out.test_every_chapter_is_covered(rows)
+    assert Counter(r["chapter"] for r in split(rows)["anthology_answerable"])[0] == 1
+
+
+def check_coverage_guard(rows: list[dict]) -> None:
+    # Guards the guard: without chapter 8's questions the coverage check must fail.
+    with pytest.raises(AssertionError):
+        held_out.test_every_chapter_is_covered([r for r in rows if r["chapter"] != 8])
+
+
+def check_repeat_guard(rows: list[dict], earlier: tuple) -> None:
+    # Guards the guard: the last earlier set's last question, copied in, must be caught.
+    question = held_out._load(earlier[-1])[-1]["question"]
+    copied = [dict(rows[0], question=" " + question.upper() + "  ")]
+    with pytest.raises(AssertionError):
+        held_out.test_held_out_questions_do_not_repeat_dev_questions(copied, earlier=earlier)
+
+
+def check_row_shape(row: dict) -> None:
+    if row["source"] == "sn":
+        practical.test_row_shape(_as_known_type(row))
+    else:
+        english.test_anthology_row_shape(_as_known_type(row))
+
+
+def check_spans(row: dict) -> None:
+    """Spans on real text (anthology: inside the file, no slug/header/page line, the chapter of
+    chapters.toml; SN: a sheet's body lines), and tight."""
+    if row["source"] == "sn":
+        practical.test_gold_spans_point_at_real_sheet_text(row)
+    else:
+        dev_checks.test_gold_spans_point_at_real_text(row)
+        english.test_chapter_matches_chapters_toml(row)
+    for span in row["gold"]:
+        first, last = span["lines"]
+        assert 1 <= last - first + 1 <= MAX_SPAN, span
+
+
+def check_span_guard(rows: list[dict]) -> None:
+    # Guards the guard: a span on a slug line, one before an SN sheet's body, and one in the
+    # wrong chapter according to chapters.toml are rejected.
+    parts = split(rows)
+    anthology, sn = parts["anthology_answerable"][0], parts["sn_answerable"][0]
+    for bad in (dict(anthology, gold=[{"lines": [338, 338]}]),
+                dict(sn, gold=[{"lines": [2, 2], "file": sn["gold"][0]["file"]}]),
+                dict(anthology, chapter=(anthology["chapter"] % 8) + 1)):
+        with pytest.raises(AssertionError):
+            check_spans(bad)
+
+
+# -- this set
+
 def test_file_is_utf8_jsonl_with_unescaped_norwegian():
     english.check_jsonl_file(GOLD)
 
 
-def test_size_ids_and_alternating_languages():
-    assert len(ROWS) == 40
-    assert [r["id"] for r in ROWS] == [f"v-{n:02d}" for n in range(1, 41)]
-    assert [r["language"] for r in ROWS] == ["nb", "en"] * 20
-    for start in range(0, 40, 10):
-        assert Counter(r["language"] for r in ROWS[start : start + 10]) == {"nb": 5, "en": 5}
+def test_size_ids_keys_and_alternating_languages():
+    check_keys(ROWS)
+    check_ids_and_alternation(ROWS, "v")
 
 
 def test_counts_by_source_and_answerability():
-    assert Counter((r["source"], r["answerable"]) for r in ROWS) == {
-        ("anthology", True): 30,
-        ("sn", True): 4,
-        ("anthology", False): 4,
-        ("sn", False): 2,
-    }
-    assert Counter(r["language"] for r in ANTHOLOGY_ANSWERABLE) == {"nb": 15, "en": 15}
-    assert Counter(r["language"] for r in SN_ANSWERABLE) == {"nb": 2, "en": 2}
-    assert Counter(r["language"] for r in UNANSWERABLE) == {"nb": 3, "en": 3}
+    check_counts(ROWS, anthology=30, sn=4)
 
 
 def test_type_mix():
-    types = Counter(r["type"] for r in ROWS)
-    assert set(types) == TYPES, types
-    assert types["unanswerable"] == len(UNANSWERABLE) == 6
-    assert all((r["type"] == "unanswerable") == (not r["answerable"]) for r in ROWS)
+    check_type_mix(ROWS)
+    assert set(Counter(r["type"] for r in ROWS)) == TYPES
 
 
 def test_every_chapter_is_covered_and_forord_at_most_once():
-    held_out.test_every_chapter_is_covered(ROWS)
-    assert Counter(r["chapter"] for r in ANTHOLOGY_ANSWERABLE)[0] == 1
+    check_coverage(ROWS)
+    check_coverage_guard(ROWS)
 
 
 def test_questions_do_not_repeat_earlier_sets():
@@ -91,11 +168,7 @@ def test_questions_are_unique():
 
 
 def test_repeat_check_can_fail():
-    # Guards the guard: an abstain.jsonl question copied into the rows must be caught.
-    earlier = held_out._load(EARLIER[-1])[-1]["question"]
-    copied = [dict(ROWS[0], question=earlier.upper() + " ")]
-    with pytest.raises(AssertionError):
-        held_out.test_held_out_questions_do_not_repeat_dev_questions(copied, earlier=EARLIER)
+    check_repeat_guard(ROWS, EARLIER)
 
 
 def test_type_check_can_fail():
@@ -108,44 +181,15 @@ def test_loads_as_gold_questions():
     assert [len(q.spans) for q in load_gold(GOLD)] == [len(r["gold"]) for r in ROWS]
 
 
-@pytest.mark.parametrize("row", SN_ROWS, ids=lambda r: r["id"])
-def test_sn_row_shape(row):
-    practical.test_row_shape(_as_known_type(row))
-
-
-@pytest.mark.parametrize("row", SN_ANSWERABLE, ids=lambda r: r["id"])
-def test_sn_spans_point_at_sheet_body(row):
-    practical.test_gold_spans_point_at_real_sheet_text(row)
-
-
-@pytest.mark.parametrize("row", ANTHOLOGY_ROWS, ids=lambda r: r["id"])
-def test_anthology_row_shape(row):
-    english.test_anthology_row_shape(_as_known_type(row))
-
-
-@pytest.mark.parametrize("row", ANTHOLOGY_ANSWERABLE, ids=lambda r: r["id"])
-def test_anthology_spans_point_at_real_text(row):
-    # Inside the file, not blank at either end, no slug/header/page-number line, chapter of span 1.
-    dev_checks.test_gold_spans_point_at_real_text(row)
-
-
-@pytest.mark.parametrize("row", ANTHOLOGY_ANSWERABLE, ids=lambda r: r["id"])
-def test_chapter_matches_chapters_toml(row):
-    english.test_chapter_matches_chapters_toml(row)
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: r["id"])
+def test_row_shape(row):
+    check_row_shape(row)
 
 
 @pytest.mark.parametrize("row", ANSWERABLE, ids=lambda r: r["id"])
-def test_spans_are_tight(row):
-    for span in row["gold"]:
-        first, last = span["lines"]
-        assert 1 <= last - first + 1 <= MAX_SPAN, span
+def test_spans_point_at_real_text_and_are_tight(row):
+    check_spans(row)
 
 
 def test_span_check_can_fail():
-    # Guards the guard: a span on a slug line, and one before an SN sheet's body, are rejected.
-    bad_anthology = dict(ANTHOLOGY_ANSWERABLE[0], gold=[{"lines": [338, 338]}])
-    with pytest.raises(AssertionError):
-        dev_checks.test_gold_spans_point_at_real_text(bad_anthology)
-    bad_sn = dict(SN_ANSWERABLE[0], gold=[{"lines": [2, 2], "file": SN_ANSWERABLE[0]["gold"][0]["file"]}])
-    with pytest.raises(AssertionError):
-        practical.test_gold_spans_point_at_real_sheet_text(bad_sn)
+    check_span_guard(ROWS)
