@@ -2,9 +2,9 @@
 
 The set tunes abstention rules: 20 near misses whose topic is in the texts but whose specific
 fact is not (they must be abstained on), interleaved with 12 answerable controls in the same
-style (they must not be). Rows carry a `source`; the SN row and span checks come from
-test_gold_practical.py, the anthology span checks from test_gold_set.py, the chapters.toml
-lookup from test_gold_english.py and the file-level checks from test_gold_testset.py.
+style (they must not be). Rows carry a `source`; the row and span checks for mixed-source sets
+come from test_gold_english.py (which takes them from test_gold_practical.py and
+test_gold_set.py) and the file-level checks from test_gold_testset.py.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from collections import Counter
 import pytest
 
 import test_gold_english as english
-import test_gold_practical as practical
 import test_gold_set as dev_checks
 import test_gold_testset as held_out
 from rag.goldset import load_gold
@@ -26,8 +25,6 @@ FIELDS = english.FIELDS
 
 UNANSWERABLE = [r for r in ROWS if not r["answerable"]]
 ANSWERABLE = [r for r in ROWS if r["answerable"]]
-SN_ANSWERABLE = [r for r in ANSWERABLE if r["source"] == "sn"]
-ANTHOLOGY_ANSWERABLE = [r for r in ANSWERABLE if r["source"] == "anthology"]
 
 
 def test_file_is_utf8_jsonl_with_unescaped_norwegian():
@@ -90,43 +87,15 @@ def test_row_basics(row):
         assert row["gold"] == [] and row["chapter"] is None
 
 
-@pytest.mark.parametrize("row", [r for r in ROWS if r["source"] == "sn"], ids=lambda r: r["id"])
-def test_sn_row_shape(row):
-    practical.test_row_shape(row)
-
-
-@pytest.mark.parametrize("row", SN_ANSWERABLE, ids=lambda r: r["id"])
-def test_sn_spans_point_at_sheet_body(row):
-    practical.test_gold_spans_point_at_real_sheet_text(row)
-
-
-@pytest.mark.parametrize("row", [r for r in ROWS if r["source"] == "anthology"], ids=lambda r: r["id"])
-def test_anthology_row_shape(row):
-    english.test_anthology_row_shape(row)
-
-
-@pytest.mark.parametrize("row", ANTHOLOGY_ANSWERABLE, ids=lambda r: r["id"])
-def test_anthology_spans_point_at_real_text(row):
-    dev_checks.test_gold_spans_point_at_real_text(row)
-
-
-@pytest.mark.parametrize("row", ANTHOLOGY_ANSWERABLE, ids=lambda r: r["id"])
-def test_chapter_matches_chapters_toml(row):
-    english.test_chapter_matches_chapters_toml(row)
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: r["id"])
+def test_row_shape(row):
+    english.check_row_shape(row)
 
 
 @pytest.mark.parametrize("row", ANSWERABLE, ids=lambda r: r["id"])
-def test_spans_are_tight(row):
-    for span in row["gold"]:
-        first, last = span["lines"]
-        assert 1 <= last - first + 1 <= 7, span
+def test_spans_point_at_real_text_and_are_tight(row):
+    english.check_spans(row, max_span=7)
 
 
 def test_span_check_can_fail():
-    # Guards the guard: a span on a slug line, and one before an SN sheet's body, are rejected.
-    bad_anthology = dict(ANTHOLOGY_ANSWERABLE[0], gold=[{"lines": [338, 338]}])
-    with pytest.raises(AssertionError):
-        dev_checks.test_gold_spans_point_at_real_text(bad_anthology)
-    bad_sn = dict(SN_ANSWERABLE[0], gold=[{"lines": [2, 2], "file": SN_ANSWERABLE[0]["gold"][0]["file"]}])
-    with pytest.raises(AssertionError):
-        practical.test_gold_spans_point_at_real_sheet_text(bad_sn)
+    english.check_span_guard(ROWS, max_span=7)

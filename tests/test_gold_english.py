@@ -154,6 +154,40 @@ def test_chapter_matches_chapters_toml(row):
     assert _toml_chapter_of(first) == row["chapter"] == _toml_chapter_of(last)
 
 
+# -- row and span checks for the mixed-source sets (abstain, test3, test4 call these)
+
+def check_row_shape(row: dict) -> None:
+    if row["source"] == "sn":
+        practical.test_row_shape(row)
+    else:
+        test_anthology_row_shape(row)
+
+
+def check_spans(row: dict, max_span: int) -> None:
+    """An answerable row's spans on real text (anthology: inside the file, no slug/header/page
+    line, the chapter of chapters.toml; SN: a sheet's body lines), each at most ``max_span`` lines."""
+    if row["source"] == "sn":
+        practical.test_gold_spans_point_at_real_sheet_text(row)
+    else:
+        dev_checks.test_gold_spans_point_at_real_text(row)
+        test_chapter_matches_chapters_toml(row)
+    for span in row["gold"]:
+        first, last = span["lines"]
+        assert 1 <= last - first + 1 <= max_span, span
+
+
+def check_span_guard(rows: list[dict], max_span: int) -> None:
+    # Guards the guard: a span on a slug line, one before an SN sheet's body, and one in the
+    # wrong chapter according to chapters.toml are rejected.
+    anthology = next(r for r in rows if r["answerable"] and r["source"] == "anthology")
+    sn = next(r for r in rows if r["answerable"] and r["source"] == "sn")
+    for bad in (dict(anthology, gold=[{"lines": [338, 338]}]),
+                dict(sn, gold=[{"lines": [2, 2], "file": sn["gold"][0]["file"]}]),
+                dict(anthology, chapter=(anthology["chapter"] % 8) + 1)):
+        with pytest.raises(AssertionError):
+            check_spans(bad, max_span)
+
+
 def test_chapter_lookup_can_fail():
     # Guards the guard: chapters.toml places these lines in chapters 1, 7 and 8, not elsewhere.
     assert _toml_chapter_of(346) == 1

@@ -7,10 +7,9 @@ is not. Languages alternate nb/en row by row. The set adds two question types to
 list, `where` and `why`; the earlier sets' row checks only know the old types, so those rows
 are checked with their type read as `factual` after the type itself has been checked here.
 
-Checks are reused, not copied: file, uniqueness and loading checks from test_gold_english.py,
-the earlier-set list from test_gold_abstain.py, the chapter coverage and repeat checks from
-test_gold_testset.py, anthology span checks from test_gold_set.py and SN row/span checks from
-test_gold_practical.py.
+Checks are reused, not copied: file, uniqueness, loading, row-shape and span checks from
+test_gold_english.py, the earlier-set list from test_gold_abstain.py, and the chapter coverage
+and repeat checks from test_gold_testset.py.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ import pytest
 
 import test_gold_abstain as abstain
 import test_gold_english as english
-import test_gold_practical as practical
 import test_gold_set as dev_checks
 import test_gold_testset as held_out
 from rag.goldset import load_gold
@@ -103,35 +101,15 @@ def check_repeat_guard(rows: list[dict], earlier: tuple) -> None:
 
 
 def check_row_shape(row: dict) -> None:
-    if row["source"] == "sn":
-        practical.test_row_shape(_as_known_type(row))
-    else:
-        english.test_anthology_row_shape(_as_known_type(row))
+    english.check_row_shape(_as_known_type(row))
 
 
 def check_spans(row: dict) -> None:
-    """Spans on real text (anthology: inside the file, no slug/header/page line, the chapter of
-    chapters.toml; SN: a sheet's body lines), and tight."""
-    if row["source"] == "sn":
-        practical.test_gold_spans_point_at_real_sheet_text(row)
-    else:
-        dev_checks.test_gold_spans_point_at_real_text(row)
-        english.test_chapter_matches_chapters_toml(row)
-    for span in row["gold"]:
-        first, last = span["lines"]
-        assert 1 <= last - first + 1 <= MAX_SPAN, span
+    english.check_spans(row, MAX_SPAN)
 
 
 def check_span_guard(rows: list[dict]) -> None:
-    # Guards the guard: a span on a slug line, one before an SN sheet's body, and one in the
-    # wrong chapter according to chapters.toml are rejected.
-    parts = split(rows)
-    anthology, sn = parts["anthology_answerable"][0], parts["sn_answerable"][0]
-    for bad in (dict(anthology, gold=[{"lines": [338, 338]}]),
-                dict(sn, gold=[{"lines": [2, 2], "file": sn["gold"][0]["file"]}]),
-                dict(anthology, chapter=(anthology["chapter"] % 8) + 1)):
-        with pytest.raises(AssertionError):
-            check_spans(bad)
+    english.check_span_guard(rows, MAX_SPAN)
 
 
 # -- this set
