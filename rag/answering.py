@@ -27,7 +27,7 @@ from .config import PROJECT_ROOT
 from .counting import Concept, question_concepts, quoted_terms
 from .counting import counted_stems as _counted_stems, counts_near as _counts_near, has_stem as _has_stem
 from .counting import match as _match
-from .flow import INTRODUCES as _INTRODUCES, lead_in
+from .flow import INTRODUCES as _INTRODUCES, lead_in, work
 from .language import detect_language
 from .prompts import phrase
 from .qtypes import PRESENT as _PRESENT
@@ -266,8 +266,7 @@ _ANNOUNCES = re.compile(
 
 def _work(c: "_Cand") -> tuple:
     """The chapter or SN sheet a candidate sentence comes from."""
-    p = c.hit.passage
-    return (p.source, p.chapter, p.url)
+    return work(c.hit.passage)
 
 
 def _refers_back(text: str) -> bool:

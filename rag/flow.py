@@ -18,15 +18,20 @@ FLOW_KINDS = ("body", "quote", "list", "sheet")
 INTRODUCES = re.compile(r":\s*\d{0,3}\s*$")
 
 
+def work(p: Passage) -> tuple:
+    """The chapter or SN sheet a passage belongs to. A sheet is told by its title too: two SN
+    sheets can cite the same web page, and their line numbers (each in its own file) must not be
+    read as one text."""
+    return (p.source, p.chapter, p.url, p.title)
+
+
 def reading_order(passages: Sequence[Passage], gap: int = 3) -> dict[str, str]:
     """Passage id -> the passage that starts within ``gap`` lines after it ends, in the same
-    chapter or SN sheet (footnotes, abstracts and references are not part of the flow). A sheet
-    is told by its title too: two SN sheets can cite the same web page, and their line numbers
-    (each in its own file) must not be read as one flow."""
+    chapter or SN sheet (``work``; footnotes, abstracts and references are not part of the flow)."""
     flows: dict[tuple, list[Passage]] = {}
     for p in passages:
         if p.kind in FLOW_KINDS and p.lines:
-            flows.setdefault((p.source, p.chapter, p.url, p.title), []).append(p)
+            flows.setdefault(work(p), []).append(p)
     out = {}
     for flow in flows.values():
         flow.sort(key=lambda p: (p.lines[0], p.lines[1]))
