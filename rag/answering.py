@@ -242,8 +242,16 @@ def _sentences(text: str, language: str = "nb") -> tuple[_Sent, ...]:
     out = []
     for sp in sentence_spans(text):
         s = text[sp.start:sp.end]
-        out.append(_Sent(sp.start, sp.end, len(s.split()), frozenset(content_stems(s, language))))
+        stems = frozenset(content_stems(s, language))
+        if language == "nb" and _NEGATION.search(s):
+            # «verken NSF eller SN som typiske representanter» says they are atypical: a negated
+            # sentence also holds the negative-prefix forms (a-/u-) of its longer words.
+            stems |= {pre + st for st in stems if len(st) >= 5 for pre in ("a", "u")}
+        out.append(_Sent(sp.start, sp.end, len(s.split()), stems))
     return tuple(out)
+
+
+_NEGATION = re.compile(r"\b(?:ikke|ikkje|verken|heller ikke|ingen|aldri)\b", re.I)
 
 
 # A sentence opening with a definite noun («Kompetansesenteret består …», «Prosjektet …») names

@@ -771,3 +771,23 @@ def test_a_sentence_announcing_what_the_text_will_do_is_no_answer():
     ans = ExtractiveAnswerer(config=AnswerConfig(max_quotes=1)).answer(
         "Hvordan samarbeidet kommunen og Selvhjelp Norge om selvhjelpsgrupper?", scored([intro, fact]), language="nb")
     assert [c.passage.id for c in ans.citations] == [fact.id], ans.answer
+
+
+def test_a_negated_word_answers_its_negative_prefix_form():
+    """«… atypiske sivilsamfunnsaktører?»: chapter 8 sums up that NSF and SN are «verken … typiske
+    representanter» (dev nb-35). A negated sentence holds its words' a-/u- forms; one without a
+    negation does not."""
+    from rag.answering import _sentences
+
+    negated = ("For å oppsummere fremstår verken Norsk selvhjelpsforum eller Selvhjelp Norge som typiske "
+               "representanter for sivilsamfunnets organisasjonsform i Norge.")
+    plain = "Norsk selvhjelpsforum og Selvhjelp Norge er typiske representanter for sivilsamfunnet."
+    assert {"atypisk", "utypisk"} <= _sentences(negated)[0].stems
+    assert "atypisk" not in _sentences(plain)[0].stems
+    assert "atypisk" not in _sentences(negated, "en")[0].stems  # Norwegian words only
+    answer = body("ch8:6781-6788", negated, lines=(6781, 6788))
+    other = body("ch8:7117-7123", "Norsk selvhjelpsforum og Selvhjelp Norge betrakter samarbeidet med staten som "
+                 "«vellykket».", lines=(7117, 7123))
+    q = "Hvorfor omtales Norsk selvhjelpsforum og Selvhjelp Norge som atypiske sivilsamfunnsaktører?"
+    ans = ExtractiveAnswerer(config=AnswerConfig(max_quotes=1)).answer(q, scored([other, answer]), language="nb")
+    assert [c.passage.id for c in ans.citations] == [answer.id], ans.answer
