@@ -177,9 +177,11 @@ _CONTRAST = re.compile(
 # A contrast drawn inside one sentence («X …, mens Y …»), not just the word «forskjell».
 _DIRECT_CONTRAST = re.compile(
     r"(?:,\s*mens\b|\bi motsetning til\b|\bderimot\b|\btil forskjell fra\b|\bwhereas\b|\bunlike\b|\bin contrast\b|"
-    r"\bforskjell(?:en|er|ene)? mellom\b|\bskiller seg fra\b)",
+    r"\bforskjell(?:en|er|ene)? mellom\b|\bskiller seg fra\b|\bbryter (?:klart )?med\b)",
     re.IGNORECASE,
 )
+# «denne betingelsen», «dette kriteriet»: names something the sentence before spelled out.
+_DEMONSTRATIVE = re.compile(r"\b(?:denne|dette|disse|this|these)\s+[a-zæøå]{4,}", re.I)
 _ALIASES = {
     "aa": "Anonyme Alkoholikere",
     "sn": "Selvhjelp Norge",
@@ -910,9 +912,26 @@ class ExtractiveAnswerer:
                 score = 0.75 * score + 0.25 * c.dense
             return score + (0.1 if min(p0, p1) <= 4 else 0.0) + 0.1  # a direct contrast
 
+        def position_before(c: _Cand, i: int) -> int | None:
+            """Side ``i`` named by a demonstrative («… bryter med denne betingelsen») that the
+            sentence before spells out: it counts as named, at the demonstrative."""
+            m = _DEMONSTRATIVE.search(c.text)
+            if not m or c.idx == 0:
+                return None
+            sents = _sentences(c.hit.passage.text, c.hit.passage.language)
+            prev = sents[c.idx - 1]
+            before = _Cand(c.hit, c.idx - 1, prev)
+            return len(c.text[: m.start()].split()) if position(before, i) is not None else None
+
         both = []
+        named_before: set[int] = set()  # sentences that name a side through the one before
         for c in cands:
             p0, p1 = position(c, 0), position(c, 1)
+            if (p0 is None) != (p1 is None):
+                p0 = p0 if p0 is not None else position_before(c, 0)
+                p1 = p1 if p1 is not None else position_before(c, 1)
+                if p0 is not None and p1 is not None:
+                    named_before.add(id(c))
             if p0 is not None and p1 is not None and _DIRECT_CONTRAST.search(c.text) and not c.announces:
                 both.append((both_score(c, p0, p1), c))
         # ... than the best quote about one side only (a sentence naming both sides without a
@@ -924,6 +943,10 @@ class ExtractiveAnswerer:
             sc, c = max(both, key=lambda x: x[0])
             if sc >= cfg.keep_ratio * best_single:
                 run = self._run(c, by_key, float("inf"))
+                if id(c) in named_before and run[0] is c:
+                    # «… denne betingelsen» is quoted with the sentence that says what it is.
+                    prev = _sentences(c.hit.passage.text, c.hit.passage.language)[c.idx - 1]
+                    run.insert(0, by_key.get((c.hit.passage.id, c.idx - 1)) or _Cand(c.hit, c.idx - 1, prev))
                 for r in run:
                     r.side = 2
                     used.add((r.hit.passage.id, r.idx))

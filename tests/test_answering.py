@@ -791,3 +791,42 @@ def test_a_negated_word_answers_its_negative_prefix_form():
     q = "Hvorfor omtales Norsk selvhjelpsforum og Selvhjelp Norge som atypiske sivilsamfunnsaktører?"
     ans = ExtractiveAnswerer(config=AnswerConfig(max_quotes=1)).answer(q, scored([other, answer]), language="nb")
     assert [c.passage.id for c in ans.citations] == [answer.id], ans.answer
+
+
+def test_a_comparison_side_named_by_a_demonstrative_in_a_contrast():
+    """«Mange vil nok si at Selvhjelp Norges idé om å danne grupper «på tvers» … bryter med denne
+    betingelsen»: the other side (the usual definition) is «denne betingelsen», which the sentence
+    before spells out (dev en-36). The contrast opens the answer, quoted with that sentence."""
+    rule = ("Deltakere med et «felles problem» er det mest sentrale kriteriet for å kalle noe en "
+            "selvhjelpsgruppe (Karlsson, 1997, s. 44). Mange vil nok si at Selvhjelp Norges idé om å danne "
+            "grupper «på tvers» av problem klart bryter med denne betingelsen.")
+    both = body("ch8:6888-6894", rule, lines=(6888, 6894))
+    left = body("ch4:fn14", "Selvhjelp Norge har brukt begrepene «nøytrale grupper» og «grupper på tvers» om "
+                "gruppene sine.", lines=(3800, 3801))
+    right = body("ch3:2283-2288", "Karlsson har gjennomgått internasjonal litteratur om selvhjelpsgrupper og sett "
+                 "på ulike definisjoner av dette fenomenet.", lines=(2283, 2288))
+    # Other chapter-8 sentences in the pool, so «selvhjelpsgruppe» is not in most candidates.
+    more = body("ch8:6656-6663", "Signalene fra Selvhjelp Norge sentralt i denne perioden var en stadig sterkere "
+                "presisering av hvordan grupper skulle dannes. Det ble også formidlet at grupper gjerne kunne dannes "
+                "«på tvers» av ulike diagnoser og problemtyper.", lines=(6656, 6663))
+    everything = [left, right, both, more]
+    q = "Hvordan skiller Selvhjelp Norges grupper på tvers seg fra den vanlige definisjonen av en selvhjelpsgruppe?"
+    ans = ExtractiveAnswerer().answer(q, scored(everything), language="nb", search=lambda text, k: scored(everything))
+    assert not ans.abstained, ans.answer
+    assert_verbatim(ans)
+    first = ans.citations[0]
+    assert first.passage.id == both.id and first.quote.startswith("Deltakere med") and "denne betingelsen" in first.quote
+    # Without the sentence before, «denne betingelsen» names nothing: no direct contrast.
+    alone = body("ch8:x", "Mange vil nok si at Selvhjelp Norges idé om å danne grupper «på tvers» av problem klart "
+                 "bryter med denne betingelsen.", lines=(6893, 6894))
+    everything = [left, right, alone, more]
+    ans = ExtractiveAnswerer().answer(q, scored(everything), language="nb", search=lambda text, k: scored(everything))
+    assert "Both sides" not in ans.answer and "Begge sider" not in ans.answer
+
+
+def test_bryter_med_is_a_direct_contrast():
+    from rag.answering import _DIRECT_CONTRAST
+
+    assert _DIRECT_CONTRAST.search("Det faktum at Selvhjelp Norge er fullfinansiert av staten … bryter med AA sitt "
+                                   "konsekvente prinsipp om fullstendig autonomi")
+    assert not _DIRECT_CONTRAST.search("Gruppen bryter opp etter et år.")
