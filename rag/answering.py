@@ -33,7 +33,7 @@ from .prompts import phrase
 from .qtypes import PRESENT as _PRESENT
 from .qtypes import QUOTED_NAME as _QUOTED_NAME
 from .qtypes import answer_type as _answer_type, asks_definition, asks_period, asks_practical, defines, holds as _holds
-from .qtypes import holds_period
+from .qtypes import holds_period, places as _places
 from .safety import crisis_notice, is_medical_advice_request, medical_refusal, question_part
 from .types import Answer, Citation, Passage, ScoredPassage
 
@@ -182,6 +182,8 @@ _DIRECT_CONTRAST = re.compile(
 )
 # «denne betingelsen», «dette kriteriet»: names something the sentence before spelled out.
 _DEMONSTRATIVE = re.compile(r"\b(?:denne|dette|disse|this|these)\s+[a-zæøå]{4,}", re.I)
+# "Where in Norway …?", «Hvor i Norge …?»: the area the answer lies in.
+_PLACE_SCOPE = re.compile(r"\b(?i:where|hvor|kor)\s+(?:in|i|på)\s+([A-ZÆØÅ][\w-]+)")
 _ALIASES = {
     "aa": "Anonyme Alkoholikere",
     "sn": "Selvhjelp Norge",
@@ -783,6 +785,12 @@ class ExtractiveAnswerer:
             # It must be about what the question names ("SN's budget", not a town's budget),
             # in the sentence itself or the one before it ("Latour … Han identifiserer fem …").
             ents = self._entities(question, language)
+            if kind == "place":
+                # "Where in Norway …?": Norway is where the answer lies, not what it is about;
+                # «Nord-Troms» answers it without naming Norway.
+                scope = _PLACE_SCOPE.search(question)
+                scope_stems = frozenset(content_stems(scope.group(1), language)) if scope else frozenset()
+                ents = [e for e in ents if not _match(e, scope_stems)]
             if ents:
                 typed = [c for c in typed if any(self._about(c, e) for e in ents)]
             # The typed sentence must itself be on topic, not just hold a number.
@@ -796,6 +804,7 @@ class ExtractiveAnswerer:
                 kind = None
             elif not typed:
                 return []
+        also: list[_Cand] = []  # further typed quotes that pass without the bar
         if kind is not None:
             # Best: the number stands next to what is counted («syv regionale enheter, omtalt
             # som distriktskontorer»), not elsewhere in the sentence.
@@ -808,7 +817,19 @@ class ExtractiveAnswerer:
                                               c.score + self._evidence(c, language)
                                               + exact * bool(_EXACT_YEAR.search(c.text))
                                               + span * holds_period(c.text)))
-            ranked = [first] + [c for c in ranked if c is not first and not c.short]
+            if kind == "place":
+                # A where-answer gives every place its source names for it: a sentence on topic
+                # from the same chapter or sheet that lists other places («i Nord-Troms, … i
+                # Finnmark og … i Vest-Oppland») follows, even below the bar for further quotes.
+                # Another chapter's places are another study's; one more place is often
+                # something else's («landets eneste kommunale LMS, plassert i Sandefjord»).
+                named = {p.lower() for p in _places(first.text)}
+                for c in sorted(typed, key=lambda c: c.score, reverse=True):
+                    new = {p.lower() for p in _places(c.text)} - named
+                    if c is not first and len(new) >= 2 and not c.short and _work(c) == _work(first):
+                        also.append(c)
+                        named |= new
+            ranked = [first] + also + [c for c in ranked if c is not first and c not in also and not c.short]
         else:
             ranked = [c for c in ranked if not c.short]
             if not ranked:
@@ -827,7 +848,7 @@ class ExtractiveAnswerer:
         runs: list[list[_Cand]] = []
         used: set[str] = set()
         for c in ranked:
-            if len(runs) >= cfg.max_quotes or c.score < good and runs:
+            if len(runs) >= cfg.max_quotes or c.score < good and runs and c not in also:
                 break
             if c.hit.passage.id in used:
                 continue

@@ -130,7 +130,9 @@ _PLACES = (
     "Sørlandet Norden Skandinavia Europa Sverige Danmark Finland Island Tyskland England "
     "Storbritannia USA Canada Nederland Frankrike Sweden Denmark Germany Britain"
 ).split() + ["Mo i Rana", "Sogn og Fjordane", "Møre og Romsdal", "United States"]
-PLACE = re.compile(r"(?<![\w-])(?:" + "|".join(sorted(map(re.escape, _PLACES), key=len, reverse=True)) + r")(?![\w-])")
+# «Nord-Troms», «Vest-Oppland», «Indre Østfold»: a part of a known place is a place.
+PLACE = re.compile(r"(?<![\w-])(?:(?:Nord|Sør|Øst|Vest|Midt)-|(?:Indre|Ytre|Nordre|Søndre) )?(?:"
+                   + "|".join(sorted(map(re.escape, _PLACES), key=len, reverse=True)) + r")(?![\w-])")
 _PLACE_PREPOSITIONS = {"i", "på", "fra", "til", "ved", "nær", "utenfor", "in", "at", "from", "to", "near", "outside"}
 
 

@@ -830,3 +830,31 @@ def test_bryter_med_is_a_direct_contrast():
     assert _DIRECT_CONTRAST.search("Det faktum at Selvhjelp Norge er fullfinansiert av staten … bryter med AA sitt "
                                    "konsekvente prinsipp om fullstendig autonomi")
     assert not _DIRECT_CONTRAST.search("Gruppen bryter opp etter et år.")
+
+
+def test_a_where_answer_about_many_gives_every_place_its_chapter_lists():
+    """"Where in Norway did the participants come from?" (dev en-11): chapter 2 names Nord-Norge
+    in one sentence and lists Nord-Troms, Finnmark and Vest-Oppland in another that shares few of
+    the question's words. Norway is the answer's scope, not its subject, and the list follows the
+    first place. One more place, or another chapter's list, does not."""
+    from rag.translate import Glossary
+
+    phone = body("ch2:1377-1384", "I tillegg til å intervjue lokale deltakere har jeg også intervjuet deltakere i "
+                 "telefongrupper i Nord-Norge.", lines=(1377, 1384))
+    listed = body("ch2:1384-1390", "Informantene i deltakerstudien, som ligger til grunn for analysen, har vært "
+                  "deltakere i selvhjelpsgrupper som ble etablert i en rural kommune i Nord-Troms, en by i "
+                  "Finnmark og et tettsted i Vest-Oppland.", lines=(1384, 1390))
+    other = body("ch4:3300-3305", "Gruppedeltakerne i nettverket kom fra Tønsberg, Larvik og Sandefjord.",
+                 lines=(3300, 3305))
+    one = dataclasses.replace(listed, id="ch2:1390-1395", lines=(1390, 1395),
+                              text="Deltakerne i telefongruppene bodde også i Tromsø.")
+    glossary = Glossary({("participants",): ("deltakere",), ("interviewed",): ("intervjuet",),
+                         ("group",): ("gruppe",), ("norway",): ("Norge",)})
+    q = "Where in Norway did the interviewed group participants come from?"
+    a = ExtractiveAnswerer(glossary=glossary)
+    ans = a.answer(q, scored([phone, other, one, listed]), language="en")
+    assert not ans.abstained, ans.answer
+    assert_verbatim(ans)
+    cited = [c.passage.id for c in ans.citations]
+    assert cited[:2] == [phone.id, listed.id], ans.answer
+    assert other.id not in cited and one.id not in cited, ans.answer

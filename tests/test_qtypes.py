@@ -171,6 +171,10 @@ def test_where_questions_ask_for_a_place(question, kind):
     ("Selvhjelp Norge og LMS-forum Vestfold samarbeidet.", False),
     ("Prosjektet i Vestfold ble avsluttet.", False),
     ("Det finnes grupper over hele Norge.", False),
+    # A part of a known place is a place.
+    ("Gruppen ble etablert i en rural kommune i Nord-Troms.", True),
+    ("Det var en småby i Vest-Oppland.", True),
+    ("Angstringen Nord-Troms møttes ukentlig.", False),
 ])
 def test_a_sentence_holds_a_place(sentence, expected):
     assert holds("place", sentence, "Where did the office in Vestfold open?") is expected
@@ -256,3 +260,11 @@ def test_a_source_reference_holds_no_year_date_or_name_of_what_happened():
     assert holds("year", "Siden 2004 har Norge hatt en nasjonal plan (Sosial- og helsedirektoratet, 2004).", "Når?")
     assert holds("year", "Data ble samlet inn i prosjektperioden (2009–2014).", "Når?")
     assert holds("date", "Huset åpnet 14. september 2012 (Intervju leder 20.09.2014).", "Hvilken dato?")
+
+
+def test_places_lists_the_places_with_their_compass_parts():
+    from rag.qtypes import places
+
+    assert places("… etablert i en rural kommune i Nord-Troms, en by i Finnmark og et tettsted i "
+                  "Vest-Oppland.") == ["Nord-Troms", "Finnmark", "Vest-Oppland"]
+    assert places("Møtet var i Indre Østfold.") == ["Indre Østfold"]
