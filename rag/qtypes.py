@@ -159,7 +159,10 @@ _ASK_PERSON = re.compile(
     r"\b(?:(?:hva|kva) (?:heter|heiter) (?:den|han|hun|personen|lederen)|navnet på (?:den|personen|lederen)|"
     r"what is the name of the (?:person|director|leader|head)|"
     r"(?:who|hvem) (?:is|was|er|var) (?:the |dagens |nåværende )?(?:current |present )?"
-    r"(?:director|leader|head|chair\w*|leder\w*|daglig leder|direktør\w*|styreleder\w*))\b",
+    r"(?:director|leader|head|chair\w*|leder\w*|daglig leder|direktør\w*|styreleder\w*)|"
+    # "Which of the anthology's authors …?", «Hvem av forfatterne …?»: one of them, by name.
+    r"(?:which|who) of (?:the |its )?(?:[\w-]+['’]s? )?(?:authors|contributors|editors|researchers|writers)|"
+    r"(?:hvem|hvilken|hvilke) av (?:\w+ )?(?:forfatterne|bidragsyterne|redaktørene|forskerne))\b",
     re.I,
 )
 _PERSON_NAME = re.compile(r"(?<!^)\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ]\.)*\s+[A-ZÆØÅ][a-zæøåé]+\b")

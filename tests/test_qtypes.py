@@ -268,3 +268,26 @@ def test_places_lists_the_places_with_their_compass_parts():
     assert places("… etablert i en rural kommune i Nord-Troms, en by i Finnmark og et tettsted i "
                   "Vest-Oppland.") == ["Nord-Troms", "Finnmark", "Vest-Oppland"]
     assert places("Møtet var i Indre Østfold.") == ["Indre Østfold"]
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Who is the leader of Selvhjelp Norge today?", "person"),
+    ("Hva heter lederen av Selvhjelp Norge?", "person"),
+    # One of a book's people is asked for by name: a sentence saying "a political scientist"
+    # without naming who does not answer (abstain.jsonl ab-01).
+    ("Which of the anthology's authors is the political scientist?", "person"),
+    ("Which of the contributors wrote about LINK Trondheim?", "person"),
+    ("Hvem av forfatterne er statsviter?", "person"),
+    ("Hvilken av redaktørene skrev forordet?", "person"),
+    ("Which of the groups meets most often?", None),
+    ("Who signed the foreword?", "name"),
+])
+def test_questions_asking_for_a_person(question, kind):
+    assert answer_type(question) == kind
+
+
+def test_a_person_answer_needs_a_persons_name():
+    q = "Which of the anthology's authors is the political scientist?"
+    assert not holds("person", "Av medforfatterne i denne boka er det to antropologer, en sosiolog og en "
+                               "statsviter.", q)
+    assert holds("person", "Kapittelet er skrevet av statsviteren Marte Feiring.", q)
