@@ -33,7 +33,7 @@ from .prompts import phrase
 from .qtypes import PRESENT as _PRESENT
 from .qtypes import QUOTED_NAME as _QUOTED_NAME
 from .qtypes import answer_type as _answer_type, asks_definition, asks_period, asks_practical, defines, holds as _holds
-from .qtypes import holds_period, places as _places
+from .qtypes import duration_subject, holds_period, places as _places
 from .safety import crisis_notice, is_medical_advice_request, medical_refusal, question_part
 from .types import Answer, Citation, Passage, ScoredPassage
 
@@ -782,6 +782,13 @@ class ExtractiveAnswerer:
                 # was answered with «… dannet i 1998 av to personer …» on the held-out set).
                 typed = [c for c in typed if any(_has_stem(c.sent.stems, st) for st in counted)
                          or _enumerates(c.text, query, counted=counted)]
+            subject = duration_subject(question) if kind == "duration" else None
+            head = question_concepts(subject, language, self.glossary)[-1:] if subject else []
+            if head:
+                # "How long did the interviews last?": a length of time of something else (a
+                # two-year project period) is no answer; the sentence, or the ones it refers back
+                # to, must name what lasted (its head noun, the subject's last word).
+                typed = [c for c in typed if _match(head[0], self._context_stems(c))]
             # It must be about what the question names ("SN's budget", not a town's budget),
             # in the sentence itself or the one before it ("Latour … Han identifiserer fem …").
             ents = self._entities(question, language)

@@ -41,6 +41,21 @@ PERIOD = re.compile(
 )
 # "How long …?" wants a length of time («to timer», «i tre år», "two hours") or a span of years.
 _ASK_DURATION = re.compile(r"\b(?:hvor lenge|kor lenge|hvor lange|hvor lang tid|kor lang tid|how long|for how long|how much time)\b", re.I)
+# "How long did the interviews last?", «Hvor lenge varte intervjuene med …?»: what lasted.
+_DURATION_SUBJECT = re.compile(
+    r"\b(?:hvor lenge|kor lenge|how long)\s+(?:varte|varer|vart|pågikk|pågår|holdt|holder|did|does|do|was|were|"
+    r"is|are|will|would)\s+(.+?)(?=\s+(?:last|lasted|take|took|run|ran|go|went|continue|continued|med|i|for|"
+    r"på|av|hos|in|at|of|with)\b|\s*[?.!]|$)",
+    re.I,
+)
+
+
+def duration_subject(question: str) -> str | None:
+    """The thing whose length a how-long question asks for, or None."""
+    m = _DURATION_SUBJECT.search(question)
+    return m.group(1) if m else None
+
+
 _NUM_WORD = (r"(?:\d+(?:[.,]\d+)?|en|ei|ett?|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|"
              r"halvannen|halvannet|noen|et par|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
              r"fifteen|twenty|thirty|a few|several|a couple of)")

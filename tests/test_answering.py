@@ -584,6 +584,15 @@ def test_how_long_needs_a_length_of_time(answerer):
     weekly = dataclasses.replace(meeting, text="Gruppemøtet holdes på et fast sted og til en fast tid. "
                                                "Gruppa møtes til gruppemøte hver uke.")
     assert answerer.answer("Hvor lenge varer et gruppemøte?", scored([weekly]), language="nb").abstained
+    # A length of time of something else (the project, not the interviews) is no answer either
+    # (abstain.jsonl ab-07).
+    project = body("ch6:t", "I studien av Selvhjelpshuset LINK fulgte vi nøkkelpersonene gjennom en "
+                   "prosjektperiode på to år.")
+    q = "Hvor lenge varte intervjuene med nøkkelpersonene i studien av Selvhjelpshuset LINK?"
+    assert answerer.answer(q, scored([project]), language="nb").abstained
+    timed = body("ch6:u", "Intervjuene med nøkkelpersonene på Selvhjelpshuset LINK varte i om lag to timer hver.")
+    ans = answerer.answer(q, scored([project, timed]), language="nb")
+    assert not ans.abstained and ans.citations[0].passage.id == timed.id, ans.answer
 
 
 def test_a_word_most_candidates_share_does_not_mark_a_side(answerer):

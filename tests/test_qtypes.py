@@ -291,3 +291,18 @@ def test_a_person_answer_needs_a_persons_name():
     assert not holds("person", "Av medforfatterne i denne boka er det to antropologer, en sosiolog og en "
                                "statsviter.", q)
     assert holds("person", "Kapittelet er skrevet av statsviteren Marte Feiring.", q)
+
+
+@pytest.mark.parametrize("question, subject", [
+    ("Hvor lenge varte intervjuene med nøkkelpersonene i studien av Selvhjelpshuset LINK?", "intervjuene"),
+    ("How long does a typical group meeting last?", "a typical group meeting"),
+    ("Hvor lenge varer et igangsetterkurs?", "et igangsetterkurs"),
+    ("How long did Project LINK Vestfold run?", "Project LINK Vestfold"),
+    ("How long were the interviews?", "the interviews"),
+    ("Hvor lang tid tar det å starte en gruppe?", None),  # no noun that lasts
+    ("Hvor lenge har SN eksistert?", None),
+])
+def test_what_a_how_long_question_asks_the_length_of(question, subject):
+    from rag.qtypes import duration_subject
+
+    assert duration_subject(question) == subject
