@@ -523,12 +523,15 @@ class ExtractiveAnswerer:
         for group in [hits, *side_hits]:
             if not group:
                 continue
+            retrieved = {h.passage.id for h in group}
             for pos, h in enumerate(group):
                 if h.passage.kind in ("reference", "heading", "table"):
                     continue
                 ret = 1.0 / (1.0 + 0.3 * pos)  # by position: scores differ in scale between retrievers
                 own = [(h, i, s) for i, s in enumerate(_sentences(h.passage.text, h.passage.language))]
-                for hit, i, s in own + self._paragraph_rest(h):
+                # A neighbour retrieved itself keeps its own rank for its sentences.
+                rest = [x for x in self._paragraph_rest(h) if x[0].passage.id not in retrieved]
+                for hit, i, s in own + rest:
                     p = hit.passage
                     text = p.text[s.start:s.end]
                     # A short sentence is kept only when it holds a figure («Seminaret hadde 50

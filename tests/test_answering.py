@@ -682,6 +682,13 @@ def test_the_rest_of_a_paragraph_cut_by_a_chunk_boundary_is_quoted_from_its_own_
     apart = dataclasses.replace(before, lines=(1379, 1384))
     back = {after.id: apart}
     assert all(c.passage.id != apart.id for c in a.answer(q, scored([after]), language="nb").citations)
+    # A neighbour that was retrieved itself, lower down, keeps its own rank (test3 v-38): it does
+    # not inherit the rank of the hit whose paragraph it continues.
+    back = {after.id: before}
+    filler = [body(f"ch3:f{k}", f"Setning nummer {k} handler om noe helt annet enn grupper.") for k in range(4)]
+    hits = scored([after, *filler, before])
+    ret = {(c.hit.passage.id, c.idx): c.ret for c in a._candidates(hits, [])}
+    assert ret[(before.id, 1)] == ret[(before.id, 0)] < ret[(after.id, 0)]
 
 
 def test_a_definition_question_opens_with_the_sentence_that_defines():
