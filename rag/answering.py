@@ -790,8 +790,9 @@ class ExtractiveAnswerer:
             if head:
                 # "How long did the interviews last?": a length of time of something else (a
                 # two-year project period) is no answer; the sentence, or the ones it refers back
-                # to, must name what lasted (its head noun, the subject's last word).
-                typed = [c for c in typed if _match(head[0], self._context_stems(c))]
+                # to, or its section heading, must name what lasted (the subject's last word).
+                typed = [c for c in typed
+                         if _match(head[0], self._context_stems(c) | _heading_stems(c.hit.passage))]
             # It must be about what the question names ("SN's budget", not a town's budget),
             # in the sentence itself or the one before it ("Latour … Han identifiserer fem …").
             ents = self._entities(question, language)

@@ -593,6 +593,11 @@ def test_how_long_needs_a_length_of_time(answerer):
     timed = body("ch6:u", "Intervjuene med nøkkelpersonene på Selvhjelpshuset LINK varte i om lag to timer hver.")
     ans = answerer.answer(q, scored([project, timed]), language="nb")
     assert not ans.abstained and ans.citations[0].passage.id == timed.id, ans.answer
+    # What lasted may stand in the section heading the sentence is under.
+    headed = dataclasses.replace(project, id="ch6:v", section="Intervjuene med nøkkelpersonene",
+                                 text="I studien av Selvhjelpshuset LINK tok hver samtale med nøkkelpersonene "
+                                      "om lag to timer.")
+    assert not answerer.answer(q, scored([headed]), language="nb").abstained
 
 
 def test_a_word_most_candidates_share_does_not_mark_a_side(answerer):
