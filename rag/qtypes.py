@@ -41,11 +41,14 @@ PERIOD = re.compile(
 )
 # "How long …?" wants a length of time («to timer», «i tre år», "two hours") or a span of years.
 _ASK_DURATION = re.compile(r"\b(?:hvor lenge|kor lenge|hvor lange|hvor lang tid|kor lang tid|how long|for how long|how much time)\b", re.I)
-# "How long did the interviews last?", «Hvor lenge varte intervjuene med …?»: what lasted.
+# "How long did the interviews last?", «Hvor lenge varte intervjuene med …?»: what lasted. Only
+# with a verb of lasting or a copula: "How long did Gotaas follow the project?" asks how long
+# she followed it, not how long Gotaas lasted.
+_PREP = r"(?:med|i|for|på|av|hos|ved|in|at|of|with|for|during|on)"
 _DURATION_SUBJECT = re.compile(
-    r"\b(?:hvor lenge|kor lenge|how long)\s+(?:varte|varer|vart|pågikk|pågår|holdt|holder|did|does|do|was|were|"
-    r"is|are|will|would)\s+(.+?)(?=\s+(?:last|lasted|take|took|run|ran|go|went|continue|continued|med|i|for|"
-    r"på|av|hos|in|at|of|with)\b|\s*[?.!]|$)",
+    r"\b(?:hvor|kor) lenge (?:varte|varer|vart|pågikk|pågår)\s+(.+?)(?=\s+" + _PREP + r"\b|\s*[?.!]|$)"
+    r"|\bhow long (?:did|does|do|will|would)\s+(.+?)\s+(?:last|lasted|take|took|run|ran|go on|continue)\b"
+    r"|\bhow long (?:was|were|is|are)\s+(.+?)(?=\s+" + _PREP + r"\b|\s*[?.!]|$)",
     re.I,
 )
 
@@ -53,7 +56,7 @@ _DURATION_SUBJECT = re.compile(
 def duration_subject(question: str) -> str | None:
     """The thing whose length a how-long question asks for, or None."""
     m = _DURATION_SUBJECT.search(question)
-    return m.group(1) if m else None
+    return next((g for g in m.groups() if g), None) if m else None
 
 
 _NUM_WORD = (r"(?:\d+(?:[.,]\d+)?|en|ei|ett?|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|"

@@ -301,6 +301,9 @@ def test_a_person_answer_needs_a_persons_name():
     ("How long were the interviews?", "the interviews"),
     ("Hvor lang tid tar det å starte en gruppe?", None),  # no noun that lasts
     ("Hvor lenge har SN eksistert?", None),
+    # A verb of doing, not of lasting: how long she followed it, not how long Gotaas lasted.
+    ("For how long did Gotaas follow Project LINK Vestfold during her fieldwork?", None),
+    ("Hvor lenge fulgte Gotaas prosjektet?", None),
 ])
 def test_what_a_how_long_question_asks_the_length_of(question, subject):
     from rag.qtypes import duration_subject
