@@ -44,7 +44,7 @@ _ASK_DURATION = re.compile(r"\b(?:hvor lenge|kor lenge|hvor lange|hvor lang tid|
 # "How long did the interviews last?", «Hvor lenge varte intervjuene med …?»: what lasted. Only
 # with a verb of lasting or a copula: "How long did Gotaas follow the project?" asks how long
 # she followed it, not how long Gotaas lasted.
-_PREP = r"(?:med|i|for|på|av|hos|ved|in|at|of|with|for|during|on)"
+_PREP = r"(?:med|i|for|på|av|hos|ved|in|at|of|with|during|on)"
 _DURATION_SUBJECT = re.compile(
     r"\b(?:hvor|kor) lenge (?:varte|varer|vart|pågikk|pågår)\s+(.+?)(?=\s+" + _PREP + r"\b|\s*[?.!]|$)"
     r"|\bhow long (?:did|does|do|will|would)\s+(.+?)\s+(?:last|lasted|take|took|run|ran|go on|continue)\b"
