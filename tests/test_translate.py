@@ -264,3 +264,12 @@ def test_short_gloss_keeps_the_first_alternative_of_each_entry():
     assert g.translate("develop groups", first_only=True) == "utvikle gruppe"
     assert g.translate("develop groups") == "utvikle utvikling gruppe"
     assert g.translate("Brown develops", first_only=True) == "Brown utvikle"  # names pass through
+
+
+def test_a_phone_number_and_a_street_address_are_not_a_count_and_a_topic(g):
+    """"number" alone is a count («antall») and "address" a verb («tematisere»); the phrases are
+    the contact details they are."""
+    assert "telefonnummer" in g.lookup("phone number")
+    assert "antall" not in g.lookup("phone number")
+    assert "gateadresse" in g.lookup("street address")
+    assert "tematisere" not in g.lookup("street address")
