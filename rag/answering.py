@@ -305,6 +305,12 @@ class _Cand:
     def text(self) -> str:
         return self.hit.passage.text[self.sent.start:self.sent.end]
 
+    def before(self, by_key: dict | None = None) -> "_Cand":
+        """The sentence before this one (idx > 0): the scored candidate if ``by_key`` has it."""
+        key = (self.hit.passage.id, self.idx - 1)
+        prev = _sentences(self.hit.passage.text, self.hit.passage.language)[self.idx - 1]
+        return (by_key or {}).get(key) or _Cand(self.hit, self.idx - 1, prev)
+
 
 class _VectorCache:
     """Sentence vectors by text hash, least recently used evicted first."""
@@ -629,8 +635,7 @@ class ExtractiveAnswerer:
             return True
         if c.idx == 0 or not _ANAPHORA.match(c.text):
             return False
-        prev = _sentences(c.hit.passage.text, c.hit.passage.language)[c.idx - 1]
-        return bool(_ANNOUNCES.search(c.hit.passage.text[prev.start:prev.end]))
+        return bool(_ANNOUNCES.search(c.before().text))
 
     def _lead(self, p: Passage) -> str:
         """The sentence introducing a block quote or list («(1) I nasjonal plan for selvhjelp
@@ -677,9 +682,8 @@ class ExtractiveAnswerer:
         words = c.sent.words
         refers_back = _ANAPHORA.match(c.text) or c.short
         if refers_back and c.idx > 0 and words + sents[c.idx - 1].words <= cfg.max_run_words:
-            prev = sents[c.idx - 1]
-            run.insert(0, cands_by_key.get((c.hit.passage.id, c.idx - 1)) or _Cand(c.hit, c.idx - 1, prev, score=0.0))
-            words += prev.words
+            run.insert(0, c.before(cands_by_key))
+            words += sents[c.idx - 1].words
         nxt_i = c.idx + 1
         if nxt_i < len(sents):
             nxt = cands_by_key.get((c.hit.passage.id, nxt_i))
@@ -730,8 +734,7 @@ class ExtractiveAnswerer:
     def _lex_in_context(c: _Cand, query: _Query | None) -> float:
         if query is None or c.idx == 0 or not (c.short or _refers_back(c.text)):
             return 0.0
-        before = _sentences(c.hit.passage.text, c.hit.passage.language)[c.idx - 1]
-        return query.overlap(c.sent.stems | before.stems)
+        return query.overlap(c.sent.stems | c.before().sent.stems)
 
     @staticmethod
     def _context_stems(c: _Cand) -> frozenset[str]:
@@ -950,10 +953,7 @@ class ExtractiveAnswerer:
             m = _DEMONSTRATIVE.search(c.text)
             if not m or c.idx == 0:
                 return None
-            sents = _sentences(c.hit.passage.text, c.hit.passage.language)
-            prev = sents[c.idx - 1]
-            before = _Cand(c.hit, c.idx - 1, prev)
-            return len(c.text[: m.start()].split()) if position(before, i) is not None else None
+            return len(c.text[: m.start()].split()) if position(c.before(), i) is not None else None
 
         both = []
         named_before: set[int] = set()  # sentences that name a side through the one before
@@ -977,8 +977,7 @@ class ExtractiveAnswerer:
                 run = self._run(c, by_key, float("inf"))
                 if id(c) in named_before and run[0] is c:
                     # «… denne betingelsen» is quoted with the sentence that says what it is.
-                    prev = _sentences(c.hit.passage.text, c.hit.passage.language)[c.idx - 1]
-                    run.insert(0, by_key.get((c.hit.passage.id, c.idx - 1)) or _Cand(c.hit, c.idx - 1, prev))
+                    run.insert(0, c.before(by_key))
                 for r in run:
                     r.side = 2
                     used.add((r.hit.passage.id, r.idx))

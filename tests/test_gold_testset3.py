@@ -50,7 +50,7 @@ def split(rows: list[dict]) -> dict[str, list[dict]]:
     }
 
 
-# -- checks shared with test_gold_testset4.py (same format and composition rules)
+# -- checks shared with test_gold_blind_sets.py (same format and composition rules)
 
 def check_keys(rows: list[dict]) -> None:
     assert all(list(r) == KEYS for r in rows)
